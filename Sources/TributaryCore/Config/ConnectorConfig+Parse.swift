@@ -1,0 +1,207 @@
+extension ConnectorConfig {
+    /// Kafka Connect framework keys that are accepted and have no effect here
+    /// (a connector file copied from Kafka Connect keeps working).
+    static let ignoredConnectKeys: Set<String> = [
+        "connector.class", "tasks.max", "type.name", "key.ignore", "schema.ignore",
+        "key.converter.schemas.enable", "value.converter.schemas.enable",
+        "errors.deadletterqueue.context.headers.enable", "errors.deadletterqueue.topic.replication.factor",
+        "errors.log.enable", "errors.log.include.messages",
+    ]
+
+    /// Converters the sink can read: Debezium JSON, with or without schemas.
+    static let supportedConverters: Set<String> = [
+        "org.apache.kafka.connect.json.JsonConverter",
+        "org.apache.kafka.connect.storage.StringConverter",
+        "io.debezium.converters.CloudEventsConverter",
+    ]
+
+    /// Parses and validates a connector file (`{"name": …, "config": {…}}`).
+    ///
+    /// Unknown keys, wrong types and impossible values throw a `ConfigError`
+    /// naming the key. `${env:…}`/`${file:…}` references are resolved here.
+    public static func parse(_ bytes: [UInt8], substitution: Substitution, fallbackName: String? = nil) throws(ConfigError) -> ConnectorConfig {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw ConfigError(key: nil, "the file is not valid JSON: \(error)", connector: fallbackName)
+        }
+        guard let root = json.objectValue else {
+            throw ConfigError(key: nil, "expected a JSON object {\"name\": …, \"config\": {…}}", connector: fallbackName)
+        }
+        for key in root.keys where key != "name" && key != "config" {
+            throw ConfigError(key: key, "unknown top-level key; a connector file has only 'name' and 'config'", connector: fallbackName)
+        }
+        guard let configObject = root["config"]?.objectValue else {
+            throw ConfigError(key: "config", "is required and must be an object of settings", connector: fallbackName)
+        }
+        var raw: [String: String] = [:]
+        for (key, value) in configObject {
+            switch value {
+            case .string(let text): raw[key] = try substitution.resolve(text, key: key)
+            case .number(let number): raw[key] = number.text
+            case .bool(let flag): raw[key] = flag ? "true" : "false"
+            case .null: continue
+            case .array(let items):
+                var parts: [String] = []
+                for item in items {
+                    guard let text = item.stringValue else {
+                        throw ConfigError(key: key, "expected a string or a list of strings", connector: fallbackName)
+                    }
+                    parts.append(try substitution.resolve(text, key: key))
+                }
+                raw[key] = parts.joined(separator: ",")
+            case .object:
+                throw ConfigError(key: key, "expected a string, number or boolean, got an object", connector: fallbackName)
+            }
+        }
+        let name = root["name"]?.stringValue ?? raw["name"] ?? fallbackName
+        guard let name, !name.isEmpty else {
+            throw ConfigError(key: "name", "is required: name the connector (it also names the consumer group)")
+        }
+        do {
+            return try build(name: name, values: ConfigValues(values: raw))
+        } catch {
+            var error = error
+            error.connector = name
+            throw error
+        }
+    }
+
+    private static func build(name: String, values: ConfigValues) throws(ConfigError) -> ConnectorConfig {
+        var values = values
+        values.markRead("name")
+        for key in ignoredConnectKeys { values.markRead(key) }
+        for key in ["key.converter", "value.converter"] {
+            if let converter = values.string(key), !supportedConverters.contains(converter) {
+                throw ConfigError(key: key, "'\(converter)' is not supported; Tributary reads Debezium JSON (JsonConverter)")
+            }
+        }
+
+        let subscription: Subscription
+        switch (values.list("topics"), values.string("topics.regex")) {
+        case (let topics?, nil):
+            subscription = .topics(topics)
+        case (nil, let pattern?):
+            subscription = .pattern(pattern.hasPrefix("^") ? pattern : "^" + pattern)
+        case (_?, _?):
+            throw ConfigError(key: "topics.regex", "set either 'topics' or 'topics.regex', not both")
+        case (nil, nil):
+            throw ConfigError(key: "topics", "is required (a comma-separated list), or set 'topics.regex'")
+        }
+
+        let kafka = try kafkaProperties(name: name, values: &values)
+
+        guard let urls = values.list("connection.url") else {
+            throw ConfigError(key: "connection.url", "is required: one or more OpenSearch URLs, comma-separated")
+        }
+        for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ConfigError(key: "connection.url", "'\(url)' must start with http:// or https://")
+        }
+        let openSearch = OpenSearchSettings(
+            urls: urls,
+            username: values.string("connection.username"),
+            password: values.string("connection.password"),
+            caFile: values.string("connection.ssl.ca.file"),
+            certificateFile: values.string("connection.ssl.certificate.file"),
+            keyFile: values.string("connection.ssl.key.file"),
+            verifyCertificates: try values.bool("connection.ssl.verify", default: true),
+            connectTimeoutMs: try values.int("connection.timeout.ms", default: 10_000, range: 100...600_000),
+            requestTimeoutMs: try values.int("read.timeout.ms", default: 120_000, range: 100...3_600_000)
+        )
+        if openSearch.password != nil && openSearch.username == nil {
+            throw ConfigError(key: "connection.username", "is required when connection.password is set")
+        }
+
+        let batching = BatchSettings(
+            maxRecords: try values.int("batch.size", default: 1000, range: 1...100_000),
+            maxBytes: try values.int("batch.max.bytes", default: 5 * 1024 * 1024, range: 1024...(512 * 1024 * 1024)),
+            lingerMs: try values.int("linger.ms", default: 5, range: 0...60_000),
+            maxInFlight: try values.int("max.in.flight.requests", default: 4, range: 1...64),
+            maxBufferedRecords: try values.int("max.buffered.records", default: 20_000, range: 1...10_000_000)
+        )
+        guard batching.maxBufferedRecords >= batching.maxRecords else {
+            throw ConfigError(key: "max.buffered.records", "must be at least batch.size (\(batching.maxRecords))")
+        }
+        let retry = RetrySettings(
+            maxRetries: try values.int("max.retries", default: 5, range: 0...1000),
+            backoff: Backoff(
+                baseMs: try values.int("retry.backoff.ms", default: 100, range: 1...600_000),
+                maximumMs: try values.int("retry.backoff.max.ms", default: 30_000, range: 1...3_600_000)
+            )
+        )
+
+        let indexName = try values.string("index.name").map { (text: String) throws(ConfigError) in try IndexNameTemplate(parsing: text) }
+        let routing = RoutingSettings(
+            indexName: indexName ?? .tableOrTopic,
+            versionSource: try values.string("version.source").map { (text: String) throws(ConfigError) in try VersionSource(parsing: text) } ?? .sourceLSN,
+            nullValues: try values.choice(
+                "behavior.on.null.values", default: .ignore,
+                Dictionary(uniqueKeysWithValues: NullValueBehavior.allCases.map { ($0.rawValue, $0) })),
+            pipeline: values.string("pipeline")
+        )
+
+        let tolerateAll = try values.choice("errors.tolerance", default: false, ["none": false, "all": true])
+        let malformed = try values.choice(
+            "behavior.on.malformed.documents", default: PoisonPolicy.stop,
+            ["fail": .stop, "warn": .skipWithWarning, "ignore": .skipSilently])
+        let poisonPolicy: PoisonPolicy = malformed == .stop && tolerateAll ? .skipWithWarning : malformed
+        let deadLetterTopic = values.string("errors.deadletterqueue.topic.name")
+
+        let commitIntervalMs = try values.int("offset.flush.interval.ms", default: 1000, range: 10...600_000)
+        let summaryIntervalMs = try values.int("log.summary.interval.ms", default: 10_000, range: 0...86_400_000)
+        let shutdownTimeoutMs = try values.int("shutdown.timeout.ms", default: 30_000, range: 0...600_000)
+
+        let unknown = values.keys.filter { !values.read.contains($0) && !$0.hasPrefix("kafka.") }.sorted()
+        if let first = unknown.first {
+            throw ConfigError(key: first, "unknown key\(unknown.count > 1 ? " (also unknown: \(unknown.dropFirst().joined(separator: ", ")))" : "")")
+        }
+
+        let secretKeys = Set(values.keys.filter(isSecretKey))
+        return ConnectorConfig(
+            name: name,
+            subscription: subscription,
+            kafka: kafka,
+            openSearch: openSearch,
+            batching: batching,
+            retry: retry,
+            routing: routing,
+            deadLetterTopic: deadLetterTopic,
+            poisonPolicy: poisonPolicy,
+            commitIntervalMs: commitIntervalMs,
+            summaryIntervalMs: summaryIntervalMs,
+            shutdownTimeoutMs: shutdownTimeoutMs,
+            secretKeys: secretKeys,
+            effective: values.values.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+        )
+    }
+
+    /// The consumer's librdkafka properties: `kafka.X` → `X`, plus the sink's
+    /// required settings.
+    private static func kafkaProperties(name: String, values: inout ConfigValues) throws(ConfigError) -> [String: String] {
+        var kafka: [String: String] = [:]
+        for key in values.keys where key.hasPrefix("kafka.") {
+            let property = String(key.dropFirst("kafka.".count))
+            guard !property.isEmpty else { throw ConfigError(key: key, "names no librdkafka property") }
+            kafka[property] = values.string(key)
+        }
+        guard kafka["bootstrap.servers"] != nil else {
+            throw ConfigError(key: "kafka.bootstrap.servers", "is required: the Kafka brokers, host:port comma-separated")
+        }
+        if let autoCommit = kafka["enable.auto.commit"], autoCommit != "false" {
+            throw ConfigError(key: "kafka.enable.auto.commit", "must be false: the sink commits only confirmed offsets")
+        }
+        kafka["enable.auto.commit"] = "false"
+        kafka["enable.auto.offset.store"] = "false"
+        kafka["group.id"] = kafka["group.id"] ?? "tributary-\(name)"
+        kafka["auto.offset.reset"] = kafka["auto.offset.reset"] ?? "earliest"
+        kafka["client.id"] = kafka["client.id"] ?? "tributary-\(name)"
+        return kafka
+    }
+
+    /// Whether `key` holds a secret (a password, secret, token or private key).
+    public static func isSecretKey(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return ["password", "secret", "token", "credentials", "sasl.jaas.config", "private"].contains { lowered.contains($0) }
+    }
+}

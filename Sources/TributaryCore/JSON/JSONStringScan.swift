@@ -1,0 +1,49 @@
+/// Word-at-a-time scanning shared by the parser and the writer.
+enum JSONStringScan {
+    /// A mask whose lowest set bit lies in the first byte of `word` (bytes in
+    /// little-endian order) that is `"`, `\` or below 0x20: the bytes that end
+    /// a run of string content. Zero when `word` has none.
+    ///
+    /// The classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` flags zero bytes and
+    /// `(x - 0x20…) & ~x & 0x80…` bytes below 0x20. A borrow can flag a byte
+    /// above a true hit but never below one, so the lowest flag is exact.
+    @inline(__always)
+    static func stopMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & 0x8080_8080_8080_8080
+    }
+
+    /// The offset of the first stop byte (see `stopMask`) in `bytes[start...]`,
+    /// or `bytes.count` when there is none; `seen` collects the OR of the bytes
+    /// passed over, so its high bits tell whether any was non-ASCII.
+    @inline(__always)
+    static func firstStop(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, seen: inout UInt64) -> Int {
+        var cursor = start
+        let end = bytes.count
+        if let base = bytes.baseAddress {
+            while cursor + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                let stops = stopMask(word)
+                if stops != 0 {
+                    let stop = stops.trailingZeroBitCount >> 3
+                    seen |= word & ((1 << (UInt64(truncatingIfNeeded: stop) << 3)) &- 1)
+                    return cursor + stop
+                }
+                seen |= word
+                cursor += 8
+            }
+        }
+        while cursor < end {
+            let byte = bytes[cursor]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return cursor }
+            seen |= UInt64(byte)
+            cursor += 1
+        }
+        return end
+    }
+}

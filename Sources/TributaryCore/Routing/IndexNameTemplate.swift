@@ -1,0 +1,104 @@
+/// Computes the target index of an event.
+///
+/// A template is literal text with placeholders: `${topic}`, `${source.db}`,
+/// `${source.schema}`, `${source.table}`. Without a template the index is the
+/// source table (`source.table`), or the last dot-separated segment of the
+/// topic when the event has no source block (`dbserver1.inventory.customers`
+/// → `customers`). The result is lower-cased, because OpenSearch index names
+/// must be lower case, and validated against OpenSearch's naming rules.
+public struct IndexNameTemplate: Sendable, Hashable {
+    enum Part: Sendable, Hashable {
+        case literal(String)
+        case topic
+        case sourceDatabase
+        case sourceSchema
+        case sourceTable
+    }
+
+    let parts: [Part]
+
+    /// The placeholders a template may use.
+    public static let placeholders = ["${topic}", "${source.db}", "${source.schema}", "${source.table}"]
+
+    /// The default: the source table, else the topic's last segment.
+    public static let tableOrTopic = IndexNameTemplate(parts: [])
+
+    init(parts: [Part]) { self.parts = parts }
+
+    /// Parses a template; the error message names the bad placeholder.
+    public init(parsing text: String) throws(ConfigError) {
+        var parts: [Part] = []
+        var rest = Substring(text)
+        while let start = rest.firstRange(of: "${") {
+            if start.lowerBound > rest.startIndex { parts.append(.literal(String(rest[..<start.lowerBound]))) }
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                throw ConfigError(key: "index.name", "unterminated placeholder in '\(text)'")
+            }
+            let name = rest[start.upperBound..<end]
+            switch name {
+            case "topic": parts.append(.topic)
+            case "source.db": parts.append(.sourceDatabase)
+            case "source.schema": parts.append(.sourceSchema)
+            case "source.table": parts.append(.sourceTable)
+            default:
+                throw ConfigError(
+                    key: "index.name",
+                    "unknown placeholder '${\(name)}'; use one of \(Self.placeholders.joined(separator: ", "))"
+                )
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        guard !parts.isEmpty else { throw ConfigError(key: "index.name", "must not be empty") }
+        self.parts = parts
+    }
+
+    /// The index for an event read from `topic`; throws when a placeholder has
+    /// no value in this event or the result is not a valid index name.
+    public func render(topic: String, source: JSONObject?) throws(DecodeError) -> String {
+        var name = ""
+        if parts.isEmpty {
+            if let table = source?["table"]?.stringValue, !table.isEmpty {
+                name = table
+            } else {
+                name = String(topic.split(separator: ".").last ?? Substring(topic))
+            }
+        } else {
+            for part in parts {
+                switch part {
+                case .literal(let text): name += text
+                case .topic: name += topic
+                case .sourceDatabase: name += try field(source, "db")
+                case .sourceSchema: name += try field(source, "schema")
+                case .sourceTable: name += try field(source, "table")
+                }
+            }
+        }
+        let lowered = name.lowercased()
+        if let problem = Self.problem(with: lowered) {
+            throw DecodeError(.invalidIndexName, "index name '\(lowered)' \(problem)")
+        }
+        return lowered
+    }
+
+    private func field(_ source: JSONObject?, _ key: String) throws(DecodeError) -> String {
+        guard let value = source?[key]?.stringValue, !value.isEmpty else {
+            throw DecodeError(.invalidIndexName, "index.name uses ${source.\(key)} but the event has no source.\(key)")
+        }
+        return value
+    }
+
+    /// Why `name` is not a valid OpenSearch index name, or `nil` if it is.
+    public static func problem(with name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name == "." || name == ".." { return "must not be '.' or '..'" }
+        if name.utf8.count > 255 { return "is longer than 255 bytes" }
+        if let first = name.first, first == "-" || first == "_" || first == "+" {
+            return "must not start with '-', '_' or '+'"
+        }
+        for ch in name where "\\/*?\"<>| ,#:".contains(ch) {
+            return "contains the character '\(ch)', which OpenSearch does not allow"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,65 @@
+internal import CRdKafka
+import Logging
+
+extension KafkaConsumer {
+    /// Blocks up to `timeoutMs` for the first message, then takes what is
+    /// immediately available, up to `maxMessages`.
+    ///
+    /// Returns early (possibly empty) when a rebalance was recorded, on
+    /// `wake()`, or on timeout. Partition-EOF events are skipped; other
+    /// message-level errors are logged and skipped unless fatal, which throw
+    /// (as does a fatal instance error).
+    public func poll(maxMessages: Int, timeoutMs: Int32) throws(KafkaError) -> [KafkaMessage] {
+        if let fatal = context.fatalError { throw fatal }
+        guard maxMessages > 0 else { return [] }
+
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(max(timeoutMs, 0)))
+        var batch: [KafkaMessage] = []
+        batch.reserveCapacity(min(maxMessages, 512))
+
+        while batch.count < maxMessages {
+            let wait = batch.isEmpty ? Self.milliseconds(until: deadline, clock: clock) : 0
+            guard let message = rd_kafka_consumer_poll(handle.pointer, wait) else { break }
+            defer { rd_kafka_message_destroy(message) }
+
+            let err = message.pointee.err
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                batch.append(KafkaMessage(copying: message, topics: &topicNames))
+            } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                try skipOrThrow(consumerError: err, message: message)
+            }
+        }
+
+        if batch.isEmpty, let fatal = context.fatalError { throw fatal }
+        return batch
+    }
+
+    private func skipOrThrow(consumerError err: rd_kafka_resp_err_t, message: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) {
+        let error: KafkaError
+        if err == RD_KAFKA_RESP_ERR__FATAL, let fatal = KafkaError.fatal(of: handle.pointer) {
+            error = fatal
+        } else {
+            let text = rd_kafka_message_errstr(message).map { String(cString: $0) }
+            error = KafkaError(err, message: text)
+        }
+        if error.isFatal { throw error }
+        var metadata: Logger.Metadata = [
+            KafkaLogMetadata.errorName: .string(error.name),
+            KafkaLogMetadata.errorMessage: .string(error.message),
+        ]
+        if let topic = message.pointee.rkt {
+            metadata[KafkaLogMetadata.topic] = .string(topicNames.name(of: topic))
+            metadata[KafkaLogMetadata.partition] = .stringConvertible(message.pointee.partition)
+        }
+        logger.warning("consumer error skipped", metadata: metadata)
+    }
+
+    private static func milliseconds(until deadline: ContinuousClock.Instant, clock: ContinuousClock) -> Int32 {
+        let remaining = clock.now.duration(to: deadline)
+        guard remaining > .zero else { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: millis)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import TributaryCore
+import TributaryOpenSearch
+
+/// A bulk request handed to the writer pool.
+struct BulkBatch: Sendable {
+    var id: UInt64
+    /// The NDJSON body: the concatenated `bytes` of the batch's items.
+    var body: [UInt8]
+    /// The actions of the items in order, to check the response against.
+    var itemCount: Int
+}
+
+/// What came back for a batch: one outcome per item, in order.
+struct BulkBatchResult: Sendable {
+    var batchID: UInt64
+    var outcomes: [ItemOutcome]
+    /// Whether the request failed as a whole (no per-item results).
+    var requestFailed: Bool
+    var elapsedMs: Int
+}
+
+/// A fixed set of writer threads, each owning one keep-alive OpenSearch
+/// connection, that send bulk requests and classify the per-item results.
+///
+/// Thread-safety: `submit`, `takeResults` and `stop` may be called from any
+/// thread. The blocking HTTP calls run on the pool's own threads, never on the
+/// cooperative thread pool. `onResult` is called on a writer thread after a
+/// result is queued (the pipeline uses it to wake its poll).
+final class BulkWriterPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [BulkBatch] = []
+    private var results: [BulkBatchResult] = []
+    private var busy = 0
+    private var stopped = false
+    private var threads: [Thread] = []
+    private let onResult: @Sendable () -> Void
+    private let logger: Logger
+
+    /// Starts `count` writers; fails when a connection cannot be set up (bad URL).
+    init(count: Int, configuration: OpenSearchConfiguration, logger: Logger, onResult: @escaping @Sendable () -> Void) throws(TransportError) {
+        self.onResult = onResult
+        self.logger = logger
+        var connections: [OpenSearchConnection] = []
+        for index in 0..<count {
+            connections.append(try OpenSearchConnection(configuration: configuration, startIndex: index))
+        }
+        for (index, connection) in connections.enumerated() {
+            let thread = Thread { [self] in self.work(connection) }
+            thread.name = "tributary-writer-\(index)"
+            threads.append(thread)
+            thread.start()
+        }
+    }
+
+    /// Batches queued or being sent.
+    var outstanding: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count + busy
+    }
+
+    /// Queues a batch for the next free writer.
+    func submit(_ batch: BulkBatch) {
+        condition.lock()
+        queue.append(batch)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The results that arrived since the last call.
+    func takeResults() -> [BulkBatchResult] {
+        condition.lock()
+        defer { condition.unlock() }
+        let taken = results
+        results.removeAll(keepingCapacity: true)
+        return taken
+    }
+
+    /// Blocks until a result is available or `timeoutMs` passed.
+    func waitForResults(timeoutMs: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        if results.isEmpty && !stopped {
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Double(timeoutMs) / 1000))
+        }
+    }
+
+    /// Stops the writers after their current request; queued batches are dropped.
+    func stop() {
+        condition.lock()
+        stopped = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func work(_ connection: OpenSearchConnection) {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopped { condition.wait() }
+            if stopped {
+                condition.unlock()
+                return
+            }
+            let batch = queue.removeFirst()
+            busy += 1
+            condition.unlock()
+
+            let result = send(batch, over: connection)
+
+            condition.lock()
+            busy -= 1
+            if !stopped { results.append(result) }
+            condition.broadcast()
+            condition.unlock()
+            onResult()
+        }
+    }
+
+    private func send(_ batch: BulkBatch, over connection: OpenSearchConnection) -> BulkBatchResult {
+        let started = ContinuousClock.now
+        func finish(_ outcomes: [ItemOutcome], requestFailed: Bool) -> BulkBatchResult {
+            let elapsed = ContinuousClock.now - started
+            let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            return BulkBatchResult(batchID: batch.id, outcomes: outcomes, requestFailed: requestFailed, elapsedMs: ms)
+        }
+        let response: HTTPResponse
+        do {
+            response = try connection.perform(method: "POST", path: "/_bulk", body: batch.body, contentType: "application/x-ndjson")
+        } catch {
+            logger.warning(
+                "bulk request failed",
+                metadata: [LogKey.url: "\(error.url)", LogKey.error: "\(error.message)", LogKey.batchItems: "\(batch.itemCount)"])
+            let outcome = ItemOutcome.throttled(status: 0, reason: "transport: \(error.message)")
+            return finish(Array(repeating: outcome, count: batch.itemCount), requestFailed: true)
+        }
+        guard response.status == 200 else {
+            let summary = BulkResponse.errorSummary(response.body)
+            let outcome = OutcomeClassifier.classifyRequest(status: response.status, errorType: summary.type, reason: summary.reason)
+            logger.warning(
+                "bulk request rejected",
+                metadata: [LogKey.url: "\(response.url)", LogKey.status: "\(response.status)", LogKey.error: "\(summary.reason)"])
+            return finish(Array(repeating: outcome, count: batch.itemCount), requestFailed: true)
+        }
+        do {
+            let parsed = try BulkResponse.parse(response.body, expectedItems: batch.itemCount)
+            return finish(parsed.items.map(OutcomeClassifier.classify), requestFailed: false)
+        } catch {
+            logger.warning("bulk response unusable", metadata: [LogKey.url: "\(response.url)", LogKey.error: "\(error.message)"])
+            let outcome = ItemOutcome.failed(status: response.status, reason: error.message)
+            return finish(Array(repeating: outcome, count: batch.itemCount), requestFailed: true)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Logging
+import TributaryCore
+import TributaryKafka
+
+extension ConnectorPipeline {
+    /// Commits every partition's confirmed prefix when the commit interval
+    /// has passed (or at once with `force`, synchronously).
+    func commitIfDue(force: Bool, only: Set<TopicPartition>? = nil) {
+        for result in consumer.takeCommitResults() {
+            if let error = result.error {
+                stats.commitFailures += 1
+                logger.warning("offset commit failed; the next commit covers it", metadata: [LogKey.error: "\(error)"])
+            } else {
+                for (tp, offset) in result.offsets {
+                    partitions[tp]?.progress.markCommitted(offset)
+                }
+            }
+        }
+        let now = monotonicMs()
+        guard force || now >= lastCommitMs + UInt64(config.commitIntervalMs) else { return }
+        lastCommitMs = now
+        var offsets: [TopicPartition: Int64] = [:]
+        for (tp, state) in partitions where only?.contains(tp) ?? true {
+            if let offset = state.progress.committable { offsets[tp] = offset }
+        }
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets, synchronous: force)
+            stats.commits += 1
+            if force {
+                for (tp, offset) in offsets { partitions[tp]?.progress.markCommitted(offset) }
+            }
+        } catch {
+            stats.commitFailures += 1
+            logger.warning("offset commit failed; the next commit covers it", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+
+    /// Applies the rebalance events recorded during the last poll.
+    ///
+    /// On revocation the partitions' in-flight work is drained (bounded by
+    /// `shutdown.timeout.ms`), their confirmed prefix committed, and only then
+    /// are they given up; results that arrive later for them are ignored.
+    func handleRebalances() {
+        for event in consumer.takeRebalanceEvents() {
+            switch event {
+            case .assign(let list):
+                for tp in list {
+                    partitions[tp] = PartitionState(generation: nextGeneration)
+                    nextGeneration += 1
+                }
+                do {
+                    try consumer.completeAssign(list)
+                } catch {
+                    fatal = PipelineError(message: "cannot assign partitions: \(error)")
+                }
+                if pausedForBackpressure { setPaused(true, list) }
+                logger.info("partitions assigned", metadata: [LogKey.partitions: "\(describe(list))"])
+            case .revoke(let list):
+                let revoked = Set(list)
+                drain(until: monotonicMs() + UInt64(config.shutdownTimeoutMs), partitions: revoked)
+                commitIfDue(force: true, only: revoked)
+                for tp in list {
+                    if let state = partitions.removeValue(forKey: tp) {
+                        outstandingRecords -= state.progress.tracked
+                    }
+                }
+                do {
+                    try consumer.completeRevoke(list)
+                } catch {
+                    logger.warning("cannot complete revocation", metadata: [LogKey.error: "\(error)"])
+                }
+                logger.info("partitions revoked", metadata: [LogKey.partitions: "\(describe(list))"])
+            case .error(let error):
+                logger.warning("rebalance error", metadata: [LogKey.error: "\(error)"])
+            }
+        }
+    }
+
+    /// Sends every ready record at once and waits for results until the
+    /// given partitions (all, when nil) have nothing unconfirmed, or the deadline.
+    func drain(until deadline: UInt64, partitions scope: Set<TopicPartition>?) {
+        func pending() -> Bool {
+            partitions.contains { (tp, state) in (scope?.contains(tp) ?? true) && state.progress.oldestUnconfirmed != nil }
+        }
+        while pending() && monotonicMs() < deadline && fatal == nil {
+            collectResults()
+            collectDeadLetterReports()
+            promoteDue()
+            dispatch(force: true)
+            if pending() { sleepBriefly() }
+        }
+    }
+
+    private func promoteDue() {
+        let now = monotonicMs()
+        let due = waiting.filter { $0.notBefore <= now && isCurrent($0) }
+        waiting.removeAll { $0.notBefore <= now || !isCurrent($0) }
+        for work in due { enqueue(work) }
+    }
+
+    private func sleepBriefly() {
+        // Never poll the consumer here: a message it returned would have to be tracked.
+        writers.waitForResults(timeoutMs: 5)
+    }
+
+    /// Graceful stop: drain in-flight work within `shutdown.timeout.ms`,
+    /// commit the confirmed prefix, flush the DLQ, leave the group.
+    func shutdown() {
+        let deadline = monotonicMs() + UInt64(config.shutdownTimeoutMs)
+        if fatal == nil {
+            drain(until: deadline, partitions: nil)
+        }
+        if let deadLetters {
+            let remaining = deadline > monotonicMs() ? Int32(min(deadline - monotonicMs(), 10_000)) : 1000
+            handle(deadLetters.flush(timeoutMs: remaining), via: deadLetters)
+        }
+        commitIfDue(force: true)
+        logSummary()
+        consumer.close()
+        logger.info("connector stopped")
+    }
+
+    func describe(_ list: [TopicPartition]) -> String {
+        list.map { "\($0.topic)[\($0.partition)]" }.sorted().joined(separator: ",")
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import Logging
+import TributaryCore
+import TributaryKafka
+import TributaryOpenSearch
+
+/// The error that stops a connector.
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// One connector's pipeline: fetch → decode → batch → write → confirm → commit.
+///
+/// Runs on its own thread (`run()` blocks): every librdkafka call happens
+/// there, and the bulk requests run on the writer pool's threads. Invariants:
+/// - a partition's offset is committed only up to the first record that is
+///   not confirmed (indexed, stale, skipped, or acknowledged on the DLQ);
+/// - throttling and outages are retried without limit and never dead-lettered;
+/// - records held between consume and confirm never exceed
+///   `max.buffered.records`: at that bound the partitions are paused.
+final class ConnectorPipeline: @unchecked Sendable {
+    let config: ConnectorConfig
+    let logger: Logger
+    let consumer: KafkaConsumer
+    let router: DocumentRouter
+    var writers: BulkWriterPool!
+    let deadLetters: DeadLetterQueue?
+
+    // Driver-thread state.
+    var partitions: [TopicPartition: PartitionState] = [:]
+    var nextGeneration: UInt64 = 1
+    var ready: [WorkItem] = []
+    var readyHead = 0
+    var waiting: [WorkItem] = []
+    var inFlight: [UInt64: [WorkItem]] = [:]
+    var dlqPending: [UInt64: DeadLetter] = [:]
+    var dlqRetry: [DeadLetter] = []
+    var nextToken: UInt64 = 1
+    var outstandingRecords = 0
+    var pausedForBackpressure = false
+    var lingerStartMs: UInt64?
+    var inFlightLimit: Int
+    var throttledUntilMs: UInt64 = 0
+    var stats = PipelineStats()
+    var lastCommitMs: UInt64 = 0
+    var lastSummaryMs: UInt64 = 0
+    var lastProgressMs: UInt64 = monotonicMs()
+    var fatal: PipelineError?
+
+    private let stopRequested = ManagedAtomicFlag()
+
+    init(config: ConnectorConfig, logger: Logger) throws {
+        var logger = logger
+        logger[metadataKey: LogKey.connector] = "\(config.name)"
+        self.config = config
+        self.logger = logger
+        self.router = config.routing.router
+        self.inFlightLimit = config.batching.maxInFlight
+        self.consumer = try KafkaConsumer(configuration: config.kafka, logger: logger)
+        if let topic = config.deadLetterTopic {
+            self.deadLetters = try DeadLetterQueue(topic: topic, connector: config.name, kafka: config.kafka, logger: logger)
+        } else {
+            self.deadLetters = nil
+        }
+        var openSearch = OpenSearchConfiguration(urls: config.openSearch.urls)
+        openSearch.username = config.openSearch.username
+        openSearch.password = config.openSearch.password
+        openSearch.caFile = config.openSearch.caFile
+        openSearch.clientCertificateFile = config.openSearch.certificateFile
+        openSearch.clientKeyFile = config.openSearch.keyFile
+        openSearch.verifyCertificates = config.openSearch.verifyCertificates
+        openSearch.connectTimeoutMs = config.openSearch.connectTimeoutMs
+        openSearch.requestTimeoutMs = config.openSearch.requestTimeoutMs
+        if !openSearch.verifyCertificates {
+            logger.warning("TLS certificate verification is OFF (connection.ssl.verify=false): connections can be intercepted")
+        }
+        let consumer = self.consumer
+        self.writers = try BulkWriterPool(
+            count: config.batching.maxInFlight, configuration: openSearch, logger: logger, onResult: { consumer.wake() })
+    }
+
+    /// Asks the pipeline to stop gracefully; thread-safe.
+    func requestStop() {
+        stopRequested.set()
+        consumer.wake()
+    }
+
+    /// Runs until stopped; returns normally after a graceful stop and throws
+    /// the error that stopped the connector otherwise.
+    func run() throws(PipelineError) {
+        defer { writers.stop() }
+        do {
+            switch config.subscription {
+            case .topics(let topics): try consumer.subscribe(topics: topics)
+            case .pattern(let pattern): try consumer.subscribe(topics: [pattern])
+            }
+        } catch {
+            throw PipelineError(message: "cannot subscribe: \(error)")
+        }
+        logger.info("connector started", metadata: ["group.id": "\(config.kafka["group.id"] ?? "")"])
+        while !stopRequested.isSet && fatal == nil {
+            step()
+        }
+        shutdown()
+        if let fatal { throw fatal }
+    }
+
+    /// One turn of the loop: poll, route, dispatch, collect, commit.
+    func step() {
+        let now = monotonicMs()
+        let room = config.batching.maxBufferedRecords - outstandingRecords
+        applyBackpressure(room: room)
+        let messages: [KafkaMessage]
+        do {
+            messages = try consumer.poll(maxMessages: max(1, min(room, 2000)), timeoutMs: pollTimeout(now: now))
+        } catch {
+            fatal = PipelineError(message: "Kafka consumer failed: \(error)")
+            return
+        }
+        handleRebalances()
+        for message in messages { accept(message) }
+        collectResults()
+        collectDeadLetterReports()
+        promoteDueRetries(now: monotonicMs())
+        dispatch(force: false)
+        commitIfDue(force: false)
+        logSummaryIfDue()
+    }
+
+    private func pollTimeout(now: UInt64) -> Int32 {
+        if readyCount > 0 && writers.outstanding < inFlightLimit && now >= throttledUntilMs {
+            if readyCount >= config.batching.maxRecords { return 0 }
+            if let start = lingerStartMs {
+                let due = start + UInt64(config.batching.lingerMs)
+                return due <= now ? 0 : Int32(min(due - now, 100))
+            }
+        }
+        var timeout: UInt64 = 100
+        if let nextRetry = waiting.map(\.notBefore).min(), nextRetry > now { timeout = min(timeout, nextRetry - now) }
+        if throttledUntilMs > now { timeout = min(timeout, throttledUntilMs - now) }
+        if !waiting.isEmpty, timeout == 0 { return 0 }
+        return Int32(timeout)
+    }
+
+    var readyCount: Int { ready.count - readyHead }
+
+    private func applyBackpressure(room: Int) {
+        if room <= 0 && !pausedForBackpressure {
+            pausedForBackpressure = true
+            setPaused(true, Array(partitions.keys))
+        } else if pausedForBackpressure && room >= config.batching.maxBufferedRecords / 2 {
+            pausedForBackpressure = false
+            setPaused(false, Array(partitions.keys))
+        }
+    }
+
+    func setPaused(_ paused: Bool, _ list: [TopicPartition]) {
+        guard !list.isEmpty else { return }
+        do {
+            if paused { try consumer.pause(list) } else { try consumer.resume(list) }
+            logger.debug(paused ? "partitions paused (buffer full)" : "partitions resumed", metadata: [LogKey.partitions: "\(list.count)"])
+        } catch {
+            logger.warning("pause/resume failed", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+
+    /// Tracks and routes one consumed record.
+    private func accept(_ message: KafkaMessage) {
+        let tp = TopicPartition(topic: message.topic, partition: message.partition)
+        guard var state = partitions[tp] else {
+            // Fetched before a revoke took effect: not ours any more.
+            return
+        }
+        guard state.progress.track(message.offset) else { return }
+        state.position = message.offset + 1
+        partitions[tp] = state
+        outstandingRecords += 1
+        stats.consumed += 1
+        var work = WorkItem(partition: tp, generation: state.generation, offset: message.offset, item: nil, message: message)
+        do {
+            switch try router.route(topic: message.topic, offset: message.offset, key: message.key, value: message.value) {
+            case .skip:
+                stats.skipped += 1
+                confirm(work)
+            case .write(let item):
+                work.item = item
+                enqueue(work)
+            }
+        } catch {
+            if error.code == .nullValue {
+                fatal = PipelineError(message: "\(message.topic)[\(message.partition)]@\(message.offset): \(error.message)")
+                return
+            }
+            poison(work, PoisonReason(className: error.className, message: error.message))
+        }
+    }
+
+    func enqueue(_ work: WorkItem) {
+        if readyCount == 0 { lingerStartMs = monotonicMs() }
+        ready.append(work)
+    }
+
+    /// Marks a record confirmed.
+    func confirm(_ work: WorkItem) {
+        guard var state = partitions[work.partition], state.generation == work.generation else { return }
+        if state.progress.confirm(work.offset) {
+            outstandingRecords -= 1
+            partitions[work.partition] = state
+            lastProgressMs = monotonicMs()
+        }
+    }
+
+    /// Whether a work item still belongs to the current assignment.
+    func isCurrent(_ work: WorkItem) -> Bool {
+        partitions[work.partition]?.generation == work.generation
+    }
+
+    /// Sends ready items to free writers. With `force`, partial batches go at
+    /// once (shutdown and revocation drain).
+    func dispatch(force: Bool) {
+        let now = monotonicMs()
+        guard now >= throttledUntilMs else { return }
+        while readyCount > 0 && writers.outstanding < inFlightLimit {
+            let lingered = lingerStartMs.map { now >= $0 + UInt64(config.batching.lingerMs) } ?? true
+            guard force || lingered || readyCount >= config.batching.maxRecords else { return }
+            var items: [WorkItem] = []
+            var body: [UInt8] = []
+            while readyHead < ready.count && items.count < config.batching.maxRecords {
+                let work = ready[readyHead]
+                if !isCurrent(work) {
+                    readyHead += 1
+                    continue
+                }
+                guard let item = work.item else {
+                    readyHead += 1
+                    continue
+                }
+                if !items.isEmpty && (work.isolate || items[0].isolate || body.count + item.bytes.count > config.batching.maxBytes) {
+                    break
+                }
+                body.append(contentsOf: item.bytes)
+                items.append(work)
+                readyHead += 1
+            }
+            if readyHead > 4096 && readyHead * 2 > ready.count {
+                ready.removeFirst(readyHead)
+                readyHead = 0
+            }
+            lingerStartMs = readyCount > 0 ? now : nil
+            guard !items.isEmpty else { continue }
+            let id = nextToken
+            nextToken += 1
+            inFlight[id] = items
+            stats.bulkRequests += 1
+            writers.submit(BulkBatch(id: id, body: body, itemCount: items.count))
+        }
+    }
+
+    private func promoteDueRetries(now: UInt64) {
+        guard !waiting.isEmpty else { return }
+        var still: [WorkItem] = []
+        for work in waiting {
+            if !isCurrent(work) { continue }
+            if work.notBefore <= now { enqueue(work) } else { still.append(work) }
+        }
+        waiting = still
+    }
+
+    private func logSummaryIfDue() {
+        guard config.summaryIntervalMs > 0 else { return }
+        let now = monotonicMs()
+        guard now >= lastSummaryMs + UInt64(config.summaryIntervalMs) else { return }
+        lastSummaryMs = now
+        logSummary()
+    }
+
+    func logSummary() {
+        var lag: Int64 = 0
+        var committed: [String] = []
+        for (tp, state) in partitions.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
+            if let high = consumer.cachedWatermarks(tp)?.high, let position = state.position ?? state.progress.committed {
+                lag += max(0, high - position)
+            } else if let high = consumer.cachedWatermarks(tp)?.high, high > 0 {
+                lag += high
+            }
+            if let c = state.progress.committed { committed.append("\(tp.partition):\(c)") }
+        }
+        let stalled = outstandingRecords > 0 && monotonicMs() - lastProgressMs > UInt64(max(60_000, config.summaryIntervalMs * 3))
+        logger.info(
+            "progress",
+            metadata: [
+                "consumed": "\(stats.consumed)", "indexed": "\(stats.indexed)", "deleted": "\(stats.deleted)",
+                "stale": "\(stats.stale)", "skipped": "\(stats.skipped)", "retried": "\(stats.retried)",
+                "dlq": "\(stats.deadLettered)", "dropped": "\(stats.dropped)", "bulks": "\(stats.bulkRequests)",
+                "buffered": "\(outstandingRecords)", "lag": "\(lag)", "partitions": "\(partitions.count)",
+                "committed": "\(committed.joined(separator: ","))",
+            ])
+        if stalled {
+            logger.error(
+                "no progress: records are buffered but none was confirmed recently",
+                metadata: ["buffered": "\(outstandingRecords)", "since_ms": "\(monotonicMs() - lastProgressMs)"])
+        }
+    }
+}
+
+/// A thread-safe one-way flag.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}

@@ -1,0 +1,107 @@
+import Testing
+@testable import TributaryCore
+
+@Suite("Connector files")
+struct ConnectorConfigTests {
+    let substitution = Substitution(
+        environment: { ["OS_PASSWORD": "s3cret", "BROKERS": "k1:9092,k2:9092"][$0] },
+        readFile: { path in
+            switch path {
+            case "/secrets/os-password": return "from-file\n"
+            case "/secrets/app.properties": return "# comment\nuser = alice\npassword=pw-from-props\n"
+            default: throw ConfigError(key: nil, "no such file")
+            }
+        })
+
+    func parse(_ text: String) throws(ConfigError) -> ConnectorConfig {
+        try ConnectorConfig.parse(Array(text.utf8), substitution: substitution)
+    }
+
+    @Test("a full file with Kafka Connect names, strings for numbers and substitutions")
+    func fullFile() throws {
+        let config = try parse(
+            #"""
+            {"name": "inventory", "config": {
+              "connector.class": "io.aiven.kafka.connect.opensearch.OpensearchSinkConnector",
+              "tasks.max": "1",
+              "topics": "dbserver1.inventory.customers, dbserver1.inventory.orders",
+              "kafka.bootstrap.servers": "${env:BROKERS}",
+              "kafka.security.protocol": "SASL_SSL",
+              "kafka.sasl.password": "${file:/secrets/app.properties:password}",
+              "connection.url": "https://os1:9200,https://os2:9200",
+              "connection.username": "admin",
+              "connection.password": "${env:OS_PASSWORD}",
+              "batch.size": "500", "linger.ms": 20, "max.in.flight.requests": 2,
+              "behavior.on.null.values": "IGNORE",
+              "errors.tolerance": "all",
+              "errors.deadletterqueue.topic.name": "inventory-dlq"
+            }}
+            """#)
+        #expect(config.name == "inventory")
+        #expect(config.subscription == .topics(["dbserver1.inventory.customers", "dbserver1.inventory.orders"]))
+        #expect(config.kafka["bootstrap.servers"] == "k1:9092,k2:9092")
+        #expect(config.kafka["sasl.password"] == "pw-from-props")
+        #expect(config.kafka["group.id"] == "tributary-inventory")
+        #expect(config.kafka["enable.auto.commit"] == "false")
+        #expect(config.kafka["auto.offset.reset"] == "earliest")
+        #expect(config.openSearch.urls == ["https://os1:9200", "https://os2:9200"])
+        #expect(config.openSearch.password == "s3cret")
+        #expect(config.batching.maxRecords == 500 && config.batching.lingerMs == 20 && config.batching.maxInFlight == 2)
+        #expect(config.deadLetterTopic == "inventory-dlq")
+        #expect(config.poisonPolicy == .skipWithWarning)
+        let shown = config.redacted.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        #expect(!shown.contains("s3cret") && !shown.contains("pw-from-props"))
+        #expect(shown.contains("connection.password=********"))
+    }
+
+    @Test("defaults")
+    func defaults() throws {
+        let config = try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:9092","connection.url":"http://os:9200"}}"#)
+        #expect(config.batching.maxRecords == 1000)
+        #expect(config.retry.maxRetries == 5)
+        #expect(config.routing.versionSource == .sourceLSN)
+        #expect(config.routing.nullValues == .ignore)
+        #expect(config.poisonPolicy == .stop)
+        #expect(config.deadLetterTopic == nil)
+        #expect(config.kafka["group.id"] == "tributary-c")
+    }
+
+    @Test(
+        "mistakes fail at start naming the key",
+        arguments: [
+            (#""batch.size": "lots""#, "batch.size"),
+            (#""batch.size": 0"#, "batch.size"),
+            (#""linger.ms": true"#, "linger.ms"),
+            (#""behavior.on.null.values": "drop""#, "behavior.on.null.values"),
+            (#""conection.url": "http://typo:9200""#, "conection.url"),
+            (#""kafka.enable.auto.commit": "true""#, "kafka.enable.auto.commit"),
+            (#""version.source": "binlog""#, "version.source"),
+            (#""index.name": "${source.tabel}""#, "index.name"),
+            (#""connection.password": "${env:NOPE}""#, "connection.password"),
+            (#""topics.regex": "dbserver1\\..*""#, "topics.regex"),
+            (#""value.converter": "io.confluent.connect.avro.AvroConverter""#, "value.converter"),
+        ])
+    func mistakes(fragment: String, key: String) {
+        let text = #"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:9092","connection.url":"http://os:9200","#
+            + fragment + "}}"
+        let error = #expect(throws: ConfigError.self) { try parse(text) }
+        #expect(error?.key == key, "\(String(describing: error))")
+        #expect(error?.description.contains("'\(key)'") == true)
+    }
+
+    @Test("required keys and malformed files")
+    func required() {
+        #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"topics":"a","connection.url":"http://x:1"}}"#) })?.key == "kafka.bootstrap.servers")
+        #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:1"}}"#) })?.key == "connection.url")
+        #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"kafka.bootstrap.servers":"k:1","connection.url":"http://x:1"}}"#) })?.key == "topics")
+        #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"#) })?.key == nil)
+        #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:1","connection.url":"ftp://x"}}"#) })?.key == "connection.url")
+    }
+
+    @Test("${file:PATH} strips the trailing newline; $${…} is a literal")
+    func substitutionForms() throws {
+        #expect(try substitution.resolve("${file:/secrets/os-password}", key: "k") == "from-file")
+        #expect(try substitution.resolve("a$${env:X}b", key: "k") == "a${env:X}b")
+        #expect(throws: ConfigError.self) { try substitution.resolve("${vault:x}", key: "k") }
+    }
+}
