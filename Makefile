@@ -5,13 +5,17 @@ SWIFT ?= swift
 PYTHON ?= python3
 BIN := .build/debug
 
-.PHONY: setup build test test-unit test-e2e demo clean
+.PHONY: setup deps build test test-unit test-e2e demo clean
 
 ## Install the system packages and Python tools the build and tests need.
 setup:
 	scripts/setup.sh
 
-build:
+## Run setup only when something is missing.
+deps:
+	scripts/ensure-deps.sh
+
+build: deps
 	$(SWIFT) build
 
 ## Every test tier: pure core, Kafka against the mock cluster, OpenSearch
