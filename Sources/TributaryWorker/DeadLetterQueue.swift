@@ -41,19 +41,7 @@ final class DeadLetterQueue {
     init(topic: String, connector: String, kafka: [String: String], logger: Logger) throws(KafkaError) {
         self.topic = topic
         self.connector = connector
-        var configuration: [String: String] = [:]
-        // The producer shares the consumer's connection and security settings.
-        let consumerOnly: Set<String> = [
-            "group.id", "group.instance.id", "enable.auto.commit", "enable.auto.offset.store", "auto.offset.reset",
-            "partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms",
-            "fetch.min.bytes", "fetch.wait.max.ms", "fetch.max.bytes", "max.partition.fetch.bytes", "queued.min.messages",
-            "queued.max.messages.kbytes", "isolation.level", "check.crcs", "auto.commit.interval.ms", "group.protocol.type",
-            "enable.partition.eof", "coordinator.query.interval.ms",
-        ]
-        for (key, value) in kafka where !consumerOnly.contains(key) { configuration[key] = value }
-        configuration["client.id"] = "\(kafka["client.id"] ?? "tributary")-dlq"
-        configuration["acks"] = "all"
-        configuration["enable.idempotence"] = "true"
+        let configuration = ProducerProperties.derived(from: kafka, clientID: "\(kafka["client.id"] ?? "tributary")-dlq")
         producer = try KafkaProducer(configuration: configuration, logger: logger)
     }
 

@@ -11,7 +11,7 @@ struct Tributary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tributary",
         abstract: "A Kafka sink that keeps OpenSearch indexes equal to Debezium-captured tables.",
-        subcommands: [Run.self, Validate.self]
+        subcommands: [Run.self, Validate.self, DeadLetters.self]
     )
 }
 
@@ -90,6 +90,63 @@ struct Validate: ParsableCommand {
             }
             print("  dead-letter topic: \(config.deadLetterTopic ?? "(none)")")
             for (key, value) in config.redacted { print("  \(key) = \(value)") }
+        }
+    }
+}
+
+struct DeadLetters: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlq", abstract: "Work with a connector's dead-letter queue.", subcommands: [Replay.self])
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send dead-lettered records back to their source topic (or --to TOPIC) after a fix.",
+            discussion: """
+                Reads the DLQ from where the last replay stopped (consumer group <group>-dlq-replay) \
+                to its current end, re-sends every record with its original key, value and headers \
+                (into its original partition when going back to its source topic), and commits the \
+                replay position only after the broker acknowledged them all.
+                """)
+
+        @OptionGroup var options: CommonOptions
+
+        @Option(help: "The connector to replay, when --config holds several.")
+        var connector: String?
+
+        @Option(help: "Send to this topic instead of each record's source topic.")
+        var to: String?
+
+        @Option(help: "Replay at most this many records.")
+        var limit: Int?
+
+        @Flag(help: "Print what would be sent; send and commit nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let logger = try options.bootstrapLogging()
+            let configs: [ConnectorConfig]
+            do {
+                configs = try ConnectorFiles.load(path: options.config)
+            } catch {
+                FileHandle.standardError.write(Data("invalid configuration: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            let chosen = connector.map { name in configs.filter { $0.name == name } } ?? configs
+            guard chosen.count == 1, let config = chosen.first else {
+                let names = configs.map(\.name).joined(separator: ", ")
+                throw ValidationError("choose one connector with --connector (found: \(names))")
+            }
+            let replay = DeadLetterReplay(config: config, target: to, dryRun: dryRun, limit: limit, logger: logger)
+            do {
+                let count = try replay.run { entry in
+                    let partition = entry.targetPartition.map { "[\($0)]" } ?? ""
+                    print("\(dryRun ? "would send" : "sent") dlq[\(entry.dlqPartition)]@\(entry.dlqOffset) -> \(entry.targetTopic)\(partition)  (\(entry.error))")
+                }
+                print(dryRun ? "dry run: \(count) records would be replayed" : "replayed \(count) records")
+            } catch {
+                FileHandle.standardError.write(Data("dlq replay failed: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }
