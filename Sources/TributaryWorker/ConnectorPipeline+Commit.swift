@@ -12,7 +12,7 @@ extension ConnectorPipeline {
                 logger.warning("offset commit failed; the next commit covers it", metadata: [LogKey.error: "\(error)"])
             } else {
                 for (tp, offset) in result.offsets {
-                    partitions[tp]?.progress.markCommitted(offset)
+                    markCommitted(tp, offset)
                 }
             }
         }
@@ -28,12 +28,19 @@ extension ConnectorPipeline {
             try consumer.commit(offsets, synchronous: force)
             stats.commits += 1
             if force {
-                for (tp, offset) in offsets { partitions[tp]?.progress.markCommitted(offset) }
+                for (tp, offset) in offsets { markCommitted(tp, offset) }
             }
         } catch {
             stats.commitFailures += 1
             logger.warning("offset commit failed; the next commit covers it", metadata: [LogKey.error: "\(error)"])
         }
+    }
+
+    private func markCommitted(_ tp: TopicPartition, _ offset: Int64) {
+        guard var state = partitions[tp] else { return }
+        if state.progress.committed.map({ offset > $0 }) ?? true { lastCommitAdvanceMs = monotonicMs() }
+        state.progress.markCommitted(offset)
+        partitions[tp] = state
     }
 
     /// Applies the rebalance events recorded during the last poll.
@@ -58,8 +65,14 @@ extension ConnectorPipeline {
                 logger.info("partitions assigned", metadata: [LogKey.partitions: "\(describe(list))"])
             case .revoke(let list):
                 let revoked = Set(list)
-                drain(until: monotonicMs() + UInt64(config.shutdownTimeoutMs), partitions: revoked)
-                commitIfDue(force: true, only: revoked)
+                if consumer.assignmentLost {
+                    // The group already gave these partitions to another member:
+                    // committing would be refused, and their work is the new owner's.
+                    logger.warning("partitions lost (session timed out)", metadata: [LogKey.partitions: "\(describe(list))"])
+                } else {
+                    drain(until: monotonicMs() + UInt64(config.shutdownTimeoutMs), partitions: revoked)
+                    commitIfDue(force: true, only: revoked)
+                }
                 for tp in list {
                     if let state = partitions.removeValue(forKey: tp) {
                         outstandingRecords -= state.progress.tracked

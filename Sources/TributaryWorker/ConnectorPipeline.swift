@@ -46,6 +46,7 @@ final class ConnectorPipeline: @unchecked Sendable {
     var lastCommitMs: UInt64 = 0
     var lastSummaryMs: UInt64 = 0
     var lastProgressMs: UInt64 = monotonicMs()
+    var lastCommitAdvanceMs: UInt64 = monotonicMs()
     var fatal: PipelineError?
 
     private let stopRequested = ManagedAtomicFlag()
@@ -279,14 +280,17 @@ final class ConnectorPipeline: @unchecked Sendable {
         var lag: Int64 = 0
         var committed: [String] = []
         for (tp, state) in partitions.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
+            // Lag is known once the partition was fetched from; a partition with
+            // nothing new since the last run has no position and no lag.
             if let high = consumer.cachedWatermarks(tp)?.high, let position = state.position ?? state.progress.committed {
                 lag += max(0, high - position)
-            } else if let high = consumer.cachedWatermarks(tp)?.high, high > 0 {
-                lag += high
             }
             if let c = state.progress.committed { committed.append("\(tp.partition):\(c)") }
         }
-        let stalled = outstandingRecords > 0 && monotonicMs() - lastProgressMs > UInt64(max(60_000, config.summaryIntervalMs * 3))
+        let now = monotonicMs()
+        let stallAfter = UInt64(max(60_000, config.summaryIntervalMs * 3))
+        let stalledConfirming = outstandingRecords > 0 && now - lastProgressMs > stallAfter
+        let stalledCommitting = lag > 0 && now - lastCommitAdvanceMs > stallAfter
         logger.info(
             "progress",
             metadata: [
@@ -296,10 +300,14 @@ final class ConnectorPipeline: @unchecked Sendable {
                 "buffered": "\(outstandingRecords)", "lag": "\(lag)", "partitions": "\(partitions.count)",
                 "committed": "\(committed.joined(separator: ","))",
             ])
-        if stalled {
+        if stalledConfirming || stalledCommitting {
+            // Health that means progress: lag exists but offsets do not move.
             logger.error(
-                "no progress: records are buffered but none was confirmed recently",
-                metadata: ["buffered": "\(outstandingRecords)", "since_ms": "\(monotonicMs() - lastProgressMs)"])
+                "no progress: the consumer lags but no record was confirmed or committed recently",
+                metadata: [
+                    "buffered": "\(outstandingRecords)", "lag": "\(lag)",
+                    "since_confirm_ms": "\(now - lastProgressMs)", "since_commit_ms": "\(now - lastCommitAdvanceMs)",
+                ])
         }
     }
 }
