@@ -106,6 +106,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TributaryWorkerTests",
+            dependencies: [
+                "TributaryWorker", "TributaryCore", "TributaryKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TributaryOpenSearchTests",
             dependencies: ["TributaryOpenSearch"],
             swiftSettings: swiftSettings

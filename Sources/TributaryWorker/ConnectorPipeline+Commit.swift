@@ -92,9 +92,13 @@ extension ConnectorPipeline {
 
     /// Sends every ready record at once and waits for results until the
     /// given partitions (all, when nil) have nothing unconfirmed, or the deadline.
-    func drain(until deadline: UInt64, partitions scope: Set<TopicPartition>?) {
+    /// `barrier` is a record that is known to be unconfirmed and not waited for.
+    func drain(until deadline: UInt64, partitions scope: Set<TopicPartition>?, barrier: WorkItem? = nil) {
         func pending() -> Bool {
-            partitions.contains { (tp, state) in (scope?.contains(tp) ?? true) && state.progress.oldestUnconfirmed != nil }
+            partitions.contains { (tp, state) in
+                guard scope?.contains(tp) ?? true, let oldest = state.progress.oldestUnconfirmed else { return false }
+                return !(barrier?.partition == tp && barrier?.offset == oldest && state.progress.tracked == 1)
+            }
         }
         while pending() && monotonicMs() < deadline && fatal == nil {
             collectResults()

@@ -48,6 +48,8 @@ final class ConnectorPipeline: @unchecked Sendable {
     var lastProgressMs: UInt64 = monotonicMs()
     var lastCommitAdvanceMs: UInt64 = monotonicMs()
     var fatal: PipelineError?
+    /// A connection for requests outside `_bulk` (truncate), used on the driver thread.
+    let adminConnection: OpenSearchConnection
 
     private let stopRequested = ManagedAtomicFlag()
 
@@ -76,10 +78,14 @@ final class ConnectorPipeline: @unchecked Sendable {
         if !openSearch.verifyCertificates {
             logger.warning("TLS certificate verification is OFF (connection.ssl.verify=false): connections can be intercepted")
         }
+        self.adminConnection = try OpenSearchConnection(configuration: openSearch)
         let consumer = self.consumer
         self.writers = try BulkWriterPool(
             count: config.batching.maxInFlight, configuration: openSearch, logger: logger, onResult: { consumer.wake() })
     }
+
+    /// Whether a graceful stop was requested.
+    var isStopping: Bool { stopRequested.isSet }
 
     /// Asks the pipeline to stop gracefully; thread-safe.
     func requestStop() {
@@ -187,6 +193,8 @@ final class ConnectorPipeline: @unchecked Sendable {
             case .write(let item):
                 work.item = item
                 enqueue(work)
+            case .deleteAll(let index):
+                truncate(index, work)
             }
         } catch {
             if error.code == .nullValue {

@@ -10,6 +10,7 @@ struct PipelineStats: Sendable {
     var retried = 0
     var deadLettered = 0
     var dropped = 0
+    var truncated = 0
     var bulkRequests = 0
     var commits = 0
     var commitFailures = 0

@@ -15,6 +15,9 @@ public struct PartitionProgress: Sendable {
     private var confirmed: [Bool] = []
     private var head = 0
     private var nextAfterTracked: Int64?
+    /// The first offset tracked: the position the group already had, so
+    /// committing it would change nothing.
+    private var floor: Int64?
 
     /// The offset last committed (or `nil` when none was committed by this process).
     public private(set) var committed: Int64?
@@ -29,6 +32,7 @@ public struct PartitionProgress: Sendable {
     @discardableResult
     public mutating func track(_ offset: Int64) -> Bool {
         if let last = nextAfterTracked, offset < last { return false }
+        if floor == nil { floor = offset }
         offsets.append(offset)
         confirmed.append(false)
         nextAfterTracked = offset + 1
@@ -45,7 +49,7 @@ public struct PartitionProgress: Sendable {
     }
 
     /// The offset to commit now (the next offset to consume), or `nil` when
-    /// nothing new can be committed.
+    /// nothing new can be committed (including the starting position itself).
     public var committable: Int64? {
         let candidate: Int64?
         if head < offsets.count {
@@ -55,6 +59,7 @@ public struct PartitionProgress: Sendable {
         }
         guard let candidate else { return nil }
         if let committed, candidate <= committed { return nil }
+        if committed == nil, let floor, candidate <= floor { return nil }
         return candidate
     }
 
