@@ -74,17 +74,13 @@ final class CurlEasy {
         let sendsBody = body != nil || !(method == "GET" || method == "HEAD")
         let code: CURLcode
         if sendsBody {
-            // A non-NULL pointer even for an empty body: with NULL libcurl would
-            // read the body from stdin.
-            var bytes = body ?? []
-            if bytes.isEmpty { bytes.reserveCapacity(1) }
-            let count = bytes.count
-            let result = bytes.withUnsafeMutableBufferPointer { buffer in
-                Result { () throws(TransportError) -> CURLcode in
-                    try transferLending(body: UnsafeMutableRawPointer(buffer.baseAddress), count: count)
-                }
+            // libcurl needs a non-NULL pointer even for an empty body (with NULL
+            // it would read stdin), so an empty body borrows a one-byte placeholder.
+            let count = body?.count ?? 0
+            let storage: [UInt8] = if let body, !body.isEmpty { body } else { Self.emptyBody }
+            code = try storage.withUnsafeBufferPointer { buffer throws(TransportError) in
+                try transferLending(body: buffer, count: count)
             }
-            code = try result.get()
         } else {
             code = curl_easy_perform(handle)
         }
@@ -106,12 +102,17 @@ final class CurlEasy {
         return count
     }
 
-    private func transferLending(body: UnsafeMutableRawPointer?, count: Int) throws(TransportError) -> CURLcode {
-        guard let body else {
+    private static let emptyBody: [UInt8] = [0]
+
+    /// Runs the transfer with `body` lent to libcurl (no copy), then makes
+    /// libcurl forget the pointer.
+    private func transferLending(body: UnsafeBufferPointer<UInt8>, count: Int) throws(TransportError) -> CURLcode {
+        guard let base = body.baseAddress else {
             throw TransportError(kind: .other, message: "request body has no storage", url: "")
         }
         try setBodySize(Int64(count))
-        try check(ccurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, body), "CURLOPT_POSTFIELDS")
+        let pointer = UnsafeMutableRawPointer(mutating: base)
+        try check(ccurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, pointer), "CURLOPT_POSTFIELDS")
         let code = curl_easy_perform(handle)
         // Forget the pointer now that the body goes out of scope.
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)

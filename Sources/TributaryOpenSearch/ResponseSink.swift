@@ -6,7 +6,7 @@ final class ResponseSink {
     private(set) var bytes: [UInt8] = []
 
     func reset() {
-        bytes.removeAll(keepingCapacity: bytes.count <= 1 << 20)
+        bytes = []
     }
 
     /// Hands the collected body to the caller and empties the sink.

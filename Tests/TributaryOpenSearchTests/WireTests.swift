@@ -40,6 +40,23 @@ struct WireTests {
         #expect(connection.connectionsOpened == 1)
     }
 
+    @Test func largeBodyIsSentWithoutWaitingFor100Continue() async throws {
+        let listener = try TestListener(.respond(status: 200, body: "{}"))
+        defer { listener.stop() }
+        let connection = try OpenSearchConnection(configuration: .init(urls: [listener.url]))
+        // Above libcurl's 1 MiB threshold for adding `Expect: 100-continue`.
+        let body = String(repeating: "{\"index\":{}}\n{\"a\":1}\n", count: 80_000)
+        let (response, seconds) = try await measure {
+            try await connection.send("POST", "/_bulk", body, contentType: "application/x-ndjson")
+        }
+        #expect(response.status == 200)
+        let request = try #require(listener.requests.first)
+        #expect(!request.lowercased().contains("\r\nexpect:"))
+        #expect(request.hasSuffix(body))
+        // With the header, libcurl would wait a full second for `100 Continue`.
+        #expect(seconds < 0.9)
+    }
+
     @Test func statusCodesPassThroughUnchanged() async throws {
         let listener = try TestListener(.respond(status: 429, body: #"{"error":"too many"}"#))
         defer { listener.stop() }
