@@ -270,7 +270,7 @@ static void store_reset(void) {
 static struct {
     uint64_t requests, bulk_requests, items, index_ops, create_ops, delete_ops;
     uint64_t created, updated, deleted, not_found, conflicts, item_errors;
-    uint64_t bytes_in;
+    uint64_t bytes_in, first_bulk_items;
     uint64_t first_item_wall_us, last_item_wall_us;
     uint64_t first_item_mono_us, last_item_mono_us;
 } stats;
@@ -765,6 +765,7 @@ static void handle_bulk(Buf *out, const char *default_index, size_t default_len,
         if (!stats.first_item_wall_us) {
             stats.first_item_wall_us = wall;
             stats.first_item_mono_us = mono;
+            stats.first_bulk_items = items;
         }
         stats.last_item_wall_us = wall;
         stats.last_item_mono_us = mono;
@@ -794,9 +795,9 @@ static void handle_bench(Buf *out, const char *method, const char *path, size_t 
                    stats.bytes_in, live, slot_used);
         buf_printf(b,
                    ",\"first_item_wall_us\":%" PRIu64 ",\"last_item_wall_us\":%" PRIu64 ",\"first_item_mono_us\":%" PRIu64
-                   ",\"last_item_mono_us\":%" PRIu64 ",\"now_mono_us\":%" PRIu64 "}",
+                   ",\"last_item_mono_us\":%" PRIu64 ",\"now_mono_us\":%" PRIu64 ",\"first_bulk_items\":%" PRIu64 "}",
                    stats.first_item_wall_us, stats.last_item_wall_us, stats.first_item_mono_us, stats.last_item_mono_us,
-                   now_us(CLOCK_MONOTONIC));
+                   now_us(CLOCK_MONOTONIC), stats.first_bulk_items);
     } else if (path_is(path, path_len, "/_bench/latency")) {
         uint32_t *sorted = xrealloc(NULL, (latency_len ? latency_len : 1) * sizeof *sorted);
         memcpy(sorted, latencies, latency_len * sizeof *sorted);
@@ -917,7 +918,7 @@ static void route(Buf *out, const char *method, const char *target, size_t targe
         handle_bulk(out, name, name_len, body, body_len, closing);
         return;
     }
-    if (op_len == 8 && memcmp(op, "/_refresh", 8) == 0) {
+    if (op_len == 9 && memcmp(op, "/_refresh", 9) == 0) {
         if (!ix) json_error(out, 404, "Not Found", "index_not_found_exception", "no such index", head, closing);
         else http_response(out, 200, "OK", SHARDS_OK, sizeof SHARDS_OK - 1, head, closing);
         return;

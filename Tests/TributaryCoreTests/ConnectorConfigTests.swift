@@ -59,7 +59,7 @@ struct ConnectorConfigTests {
         let config = try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:9092","connection.url":"http://os:9200"}}"#)
         #expect(config.batching.maxRecords == 1000)
         #expect(config.retry.maxRetries == 5)
-        #expect(config.routing.versionSource == .sourceLSN)
+        #expect(config.routing.versionSource == .auto)
         #expect(config.routing.nullValues == .ignore)
         #expect(config.poisonPolicy == .stop)
         #expect(config.deadLetterTopic == nil)
@@ -75,7 +75,7 @@ struct ConnectorConfigTests {
             (#""behavior.on.null.values": "drop""#, "behavior.on.null.values"),
             (#""conection.url": "http://typo:9200""#, "conection.url"),
             (#""kafka.enable.auto.commit": "true""#, "kafka.enable.auto.commit"),
-            (#""version.source": "binlog""#, "version.source"),
+            (#""version.source": "binlog2""#, "version.source"),
             (#""index.name": "${source.tabel}""#, "index.name"),
             (#""connection.password": "${env:NOPE}""#, "connection.password"),
             (#""topics.regex": "dbserver1\\..*""#, "topics.regex"),
@@ -95,7 +95,13 @@ struct ConnectorConfigTests {
         #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:1"}}"#) })?.key == "connection.url")
         #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"kafka.bootstrap.servers":"k:1","connection.url":"http://x:1"}}"#) })?.key == "topics")
         #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"#) })?.key == nil)
-        #expect((#expect(throws: ConfigError.self) { try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:1","connection.url":"ftp://x"}}"#) })?.key == "connection.url")
+        for url in ["ftp://x", "http://exa mple:9200", "http://admin:pw@host:9200", "http://host:99999", "https://"] {
+            let error = #expect(throws: ConfigError.self) {
+                try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:1","connection.url":"\#(url)"}}"#)
+            }
+            #expect(error?.key == "connection.url", "\(url)")
+            #expect(error?.description.contains("pw") == false)
+        }
     }
 
     @Test("${file:PATH} strips the trailing newline; $${…} is a literal")

@@ -78,7 +78,7 @@ struct DocumentRouterTests {
 
         let mysql = try #require(try Fixtures.value("mysql-customers-create-schema"))
         let noLSN = try #require(throws: DecodeError.self) {
-            try router.route(topic: "t", offset: 0, key: Array(#"{"id":1}"#.utf8), value: mysql)
+            try DocumentRouter(versionSource: .sourceLSN).route(topic: "t", offset: 0, key: Array(#"{"id":1}"#.utf8), value: mysql)
         }
         #expect(noLSN.code == .missingVersion)
         #expect(noLSN.message.contains("version.source"))

@@ -51,8 +51,6 @@ def start_worker(kafka, opensearch, tmp_path, name: str, workload, url: str, pro
     and starts a worker whose OpenSearch is `url`, with a DLQ topic."""
     if produce:
         load(kafka, workload)
-    else:
-        kafka.control(f"topic {workload.topic} {workload.partitions}")
     kafka.control(f"topic {dlq_topic(name)} 1")
     config = connector(name, kafka, opensearch, workload.topic, **{
         "connection.url": url,
@@ -218,10 +216,10 @@ def test_html_502_pages_from_a_load_balancer(kafka, opensearch, proxy, tmp_path)
     "max.retries and the records are dead-lettered although they are good (and were applied)"))
 def test_truncated_json_200_responses(kafka, opensearch, proxy, tmp_path):
     """30 % of the bulk requests are applied but answered 200 with half a JSON
-    body for 10 s: the records' fate is unknown, so they must be retried
-    (409 stale = fine) and never dead-lettered."""
+    body, all along: the records' fate is unknown to the worker, so they must
+    be retried (409 stale = fine) and never dead-lettered."""
     workload = generate(seed=46, ids=800, changes=1700)
-    proxy.set_faults(truncated_200=0.3, seconds=10)
+    proxy.set_faults(truncated_200=0.3)
     worker = start_worker(kafka, opensearch, tmp_path, "faults-trunc", workload, proxy.url)
     counters = finish(kafka, opensearch, worker, "faults-trunc", workload)
     seen = proxy.snapshot()
@@ -272,6 +270,8 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
 
 
 USER, PASSWORD = "tributary", "s3cret-Passw0rd-never-logged"
+# The records of the failing TLS tests never confirm: do not drain them for 30 s at stop.
+QUICK_STOP = {"shutdown.timeout.ms": 2000}
 
 
 @pytest.fixture
@@ -306,7 +306,7 @@ def test_tls_wrong_password_retries_without_committing(kafka, opensearch, tls_pr
     workload = generate(seed=49, ids=200, changes=300)
     worker = start_worker(kafka, opensearch, tmp_path, name, workload, tls_proxy.url, **{
         "connection.ssl.ca.file": str(certificates["ca"]),
-        "connection.username": USER, "connection.password": wrong})
+        "connection.username": USER, "connection.password": wrong, **QUICK_STOP})
     try:
         wait_until(lambda: tls_proxy.snapshot().get("auth_failures", 0) >= 5, 30, "repeated 401s")
         time.sleep(3)
@@ -335,7 +335,7 @@ def test_tls_without_the_ca_file_sends_nothing(kafka, opensearch, tls_proxy, tmp
     name = "faults-noca"
     workload = generate(seed=50, ids=200, changes=300)
     worker = start_worker(kafka, opensearch, tmp_path, name, workload, tls_proxy.url, **{
-        "connection.username": USER, "connection.password": PASSWORD})
+        "connection.username": USER, "connection.password": PASSWORD, **QUICK_STOP})
     try:
         wait_until(lambda: tls_proxy.snapshot().get("tls_handshake_failures", 0) >= 3, 30,
                    "the worker to reject the certificate")

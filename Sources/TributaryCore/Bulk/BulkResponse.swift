@@ -66,7 +66,7 @@ public struct BulkResponse: Sendable, Hashable {
             else {
                 throw ParseError(message: "bulk response item is not an object of one action")
             }
-            let action: BulkItem.Action = first.key == "delete" ? .delete : .index
+            let action: BulkItem.Action = first.key == "delete" ? .delete : first.key == "update" ? .update : .index
             guard let status = body["status"]?.numberValue?.int64 else {
                 throw ParseError(message: "bulk response item has no status")
             }

@@ -35,6 +35,10 @@ public enum OutcomeClassifier {
             return .applied
         case 404 where item.action == .delete && item.errorType == nil:
             return .applied  // deleting a document that is not there: the goal state holds
+        case 404 where item.action == .update && item.errorType == "document_missing_exception":
+            // A partial (TOAST) update of a document that is not there: it was
+            // deleted after this event (a replay), so the update is outdated.
+            return .stale
         case 409:
             return .stale
         default:

@@ -95,8 +95,10 @@ extension ConnectorConfig {
         guard let urls = values.list("connection.url") else {
             throw ConfigError(key: "connection.url", "is required: one or more OpenSearch URLs, comma-separated")
         }
-        for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw ConfigError(key: "connection.url", "'\(url)' must start with http:// or https://")
+        for url in urls {
+            if let problem = Self.urlProblem(url) {
+                throw ConfigError(key: "connection.url", "'\(Self.redactingUserInfo(url))' \(problem)")
+            }
         }
         let openSearch = OpenSearchSettings(
             urls: urls,
@@ -131,15 +133,7 @@ extension ConnectorConfig {
             )
         )
 
-        let indexName = try values.string("index.name").map { (text: String) throws(ConfigError) in try IndexNameTemplate(parsing: text) }
-        let routing = RoutingSettings(
-            indexName: indexName ?? .tableOrTopic,
-            versionSource: try values.string("version.source").map { (text: String) throws(ConfigError) in try VersionSource(parsing: text) } ?? .sourceLSN,
-            nullValues: try values.choice(
-                "behavior.on.null.values", default: .ignore,
-                Dictionary(uniqueKeysWithValues: NullValueBehavior.allCases.map { ($0.rawValue, $0) })),
-            pipeline: values.string("pipeline")
-        )
+        let routing = try routingSettings(&values)
 
         let tolerateAll = try values.choice("errors.tolerance", default: false, ["none": false, "all": true])
         let malformed = try values.choice(
@@ -197,6 +191,28 @@ extension ConnectorConfig {
         kafka["auto.offset.reset"] = kafka["auto.offset.reset"] ?? "earliest"
         kafka["client.id"] = kafka["client.id"] ?? "tributary-\(name)"
         return kafka
+    }
+
+    /// Why `url` is not a usable OpenSearch node URL, or `nil`.
+    static func urlProblem(_ url: String) -> String? {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return "must start with http:// or https://" }
+        let rest = url.drop(while: { $0 != ":" }).dropFirst(3)
+        let authority = rest.prefix(while: { $0 != "/" })
+        if authority.isEmpty { return "has no host" }
+        if url.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) { return "contains white space" }
+        if authority.contains("@") { return "must not hold credentials; use connection.username and connection.password" }
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else {
+                return "has an invalid port"
+            }
+        }
+        return nil
+    }
+
+    /// `url` with any `user:password@` part masked, for messages.
+    static func redactingUserInfo(_ url: String) -> String {
+        guard let at = url.firstIndex(of: "@"), let scheme = url.firstRange(of: "://"), scheme.upperBound <= at else { return url }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
     }
 
     /// Whether `key` holds a secret (a password, secret, token or private key).

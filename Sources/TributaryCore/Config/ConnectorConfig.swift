@@ -96,9 +96,25 @@ public struct RoutingSettings: Sendable, Hashable {
     public var nullValues: NullValueBehavior
     /// `pipeline`: an ingest pipeline for index operations.
     public var pipeline: String?
+    /// `topic.index.map`: topic → index, ahead of `index.name`.
+    public var topicIndexMap: [String: String] = [:]
+    /// `fields.*`, `drop.null.fields`, `metadata.*`, `routing.field`,
+    /// `key.delimiter`, `decimal.format`, `field.types`, `flattened.keep.metadata`.
+    public var mapping: DocumentMapping = DocumentMapping()
+    /// `delete.mode`.
+    public var deleteMode: DeleteMode = .hard
+    /// `truncate.mode`.
+    public var truncateMode: TruncateMode = .ignore
+    /// `toast.mode`.
+    public var toastMode: ToastMode = .script
+    /// `value.format`.
+    public var valueFormat: EnvelopeDecoder.ValueFormat = .auto
 
-    /// The router these settings describe.
+    /// The router these settings describe (each call compiles its own plan cache).
     public var router: DocumentRouter {
-        DocumentRouter(indexName: indexName, versionSource: versionSource, nullValues: nullValues, pipeline: pipeline)
+        DocumentRouter(
+            indexName: indexName, versionSource: versionSource, nullValues: nullValues, pipeline: pipeline,
+            decoder: EnvelopeDecoder(format: valueFormat), topicIndexMap: topicIndexMap, mapping: mapping,
+            deleteMode: deleteMode, truncateMode: truncateMode, toastMode: toastMode)
     }
 }

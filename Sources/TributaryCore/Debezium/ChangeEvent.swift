@@ -29,6 +29,12 @@ public struct ChangeEvent: Sendable, Hashable {
     public var timestampMs: Int64?
     /// The value schema (`schema` of the JsonConverter wrapper), if any.
     public var schema: JSONObject?
+    /// Whether the value was a flattened row (ExtractNewRecordState) rather
+    /// than an envelope. Its `__`-prefixed metadata members are moved to
+    /// `metadata` and, where they name source fields, into `source`.
+    public var isFlattened: Bool
+    /// The `__`-prefixed members of a flattened row, in row order.
+    public var metadata: JSONObject?
 
     public init(
         operation: ChangeOperation,
@@ -36,7 +42,9 @@ public struct ChangeEvent: Sendable, Hashable {
         after: JSONObject? = nil,
         source: JSONObject? = nil,
         timestampMs: Int64? = nil,
-        schema: JSONObject? = nil
+        schema: JSONObject? = nil,
+        isFlattened: Bool = false,
+        metadata: JSONObject? = nil
     ) {
         self.operation = operation
         self.before = before
@@ -44,7 +52,19 @@ public struct ChangeEvent: Sendable, Hashable {
         self.source = source
         self.timestampMs = timestampMs
         self.schema = schema
+        self.isFlattened = isFlattened
+        self.metadata = metadata
     }
+
+    /// The schema of the row image: the envelope's `after` field schema, or
+    /// for a flattened row the value schema itself.
+    public var rowSchema: JSONObject? {
+        guard let schema else { return nil }
+        return isFlattened ? schema : LogicalSchema.fieldSchema("after", in: schema)
+    }
+
+    /// `source.connector` (`postgresql`, `mysql`, `sqlserver`, `mongodb`, `oracle`, …), when present.
+    public var connector: String? { source?["connector"]?.stringValue }
 
     /// `source.table`, when present.
     public var table: String? { source?["table"]?.stringValue }

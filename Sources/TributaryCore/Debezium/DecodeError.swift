@@ -25,6 +25,11 @@ public struct DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidIndexName = Code(name: "invalid-index-name")
         /// A null value where `behavior.on.null.values=fail`.
         public static let nullValue = Code(name: "null-value")
+        /// A value of a logical type (Decimal, a temporal type, geometry, …) is
+        /// not in the form its schema or `field.types` hint says.
+        public static let invalidLogicalValue = Code(name: "invalid-logical-value")
+        /// `routing.field` is set but the record has no value for it.
+        public static let missingRouting = Code(name: "missing-routing")
     }
 
     public var code: Code

@@ -6,10 +6,23 @@
 /// Transaction-metadata events (`status` BEGIN/END) are reported as control
 /// messages. Pure and thread-safe.
 public struct EnvelopeDecoder: Sendable {
-    public var limits: JSONLimits
+    /// What shape record values have (`value.format`).
+    public enum ValueFormat: String, Sendable, Hashable, CaseIterable {
+        /// An envelope when the value has `op` next to `before`/`after`/`source`;
+        /// a flattened row when it has `__deleted` or `__op`; else an error.
+        case auto
+        /// Always a Debezium envelope.
+        case envelope
+        /// Always a flattened row (ExtractNewRecordState), even with no `__` metadata.
+        case flattened
+    }
 
-    public init(limits: JSONLimits = JSONLimits()) {
+    public var limits: JSONLimits
+    public var format: ValueFormat
+
+    public init(limits: JSONLimits = JSONLimits(), format: ValueFormat = .auto) {
         self.limits = limits
+        self.format = format
     }
 
     /// Decodes one Kafka record value; `nil` bytes are a tombstone.
@@ -45,6 +58,14 @@ public struct EnvelopeDecoder: Sendable {
     }
 
     private func decodePayload(_ payload: JSONObject, schema: JSONObject?) throws(DecodeError) -> DecodedValue {
+        switch format {
+        case .flattened:
+            return FlattenedRow.decode(payload, schema: schema)
+        case .auto where FlattenedRow.looksFlattened(payload):
+            return FlattenedRow.decode(payload, schema: schema)
+        case .auto, .envelope:
+            break
+        }
         guard let opValue = payload["op"] else {
             if let status = payload["status"]?.stringValue, status == "BEGIN" || status == "END" {
                 return .control(kind: "transaction-\(status.lowercased())")

@@ -79,6 +79,17 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public mutating func reserveCapacity(_ n: Int) { members.reserveCapacity(n) }
 
+    /// Replaces the value of the member at `position`, keeping its key and place.
+    public mutating func setValue(_ value: JSONValue, at position: Int) { members[position].value = value }
+
+    /// Renames the member at `position`, keeping its value and place.
+    public mutating func setKey(_ key: String, at position: Int) { members[position].key = key }
+
+    /// Removes the members for which `predicate` is true, keeping the order of the rest.
+    public mutating func removeAll(where predicate: (Member) throws -> Bool) rethrows {
+        try members.removeAll(where: predicate)
+    }
+
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

@@ -3,8 +3,9 @@
 /// The encoding is stable and documented (README, "Document ids"):
 /// - one key column: its value as text — a string as is, a number as its
 ///   JSON literal (`1001`), a boolean as `true`/`false`;
-/// - several key columns: the values in key order joined with `|`, where each
-///   value has `\` and `|` escaped with a backslash (`1|23`, `a\|b|7`);
+/// - several key columns: the values in key order joined with `|` (or the
+///   `key.delimiter`), where each value has `\` and the delimiter escaped
+///   with a backslash (`1|23`, `a\|b|7`);
 /// - an object or array column value: its compact JSON text.
 ///
 /// `_id` is limited to 512 bytes by OpenSearch; a longer id is rejected here
@@ -13,7 +14,7 @@ public enum DocumentID {
     /// The maximum `_id` length OpenSearch accepts, in UTF-8 bytes.
     public static let maxBytes = 512
 
-    public static func make(from key: RecordKey) throws(DecodeError) -> String {
+    public static func make(from key: RecordKey, delimiter: String = "|") throws(DecodeError) -> String {
         let id: String
         if key.columns.count == 1 {
             guard let text = text(of: key.columns[0].value) else {
@@ -27,9 +28,9 @@ public enum DocumentID {
                 guard let text = text(of: column.value) else {
                     throw DecodeError(.missingKey, "key column '\(column.name)' is null; cannot derive a document id")
                 }
-                parts.append(escape(text))
+                parts.append(escape(text, delimiter: delimiter))
             }
-            id = parts.joined(separator: "|")
+            id = parts.joined(separator: delimiter)
         }
         guard !id.isEmpty else {
             throw DecodeError(.missingKey, "key is empty; cannot derive a document id")
@@ -50,14 +51,14 @@ public enum DocumentID {
         }
     }
 
-    private static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\\") }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 2)
-        for ch in text.unicodeScalars {
-            if ch == "|" || ch == "\\" { out.unicodeScalars.append("\\") }
-            out.unicodeScalars.append(ch)
+    private static func escape(_ text: String, delimiter: String) -> String {
+        if delimiter == "|" {
+            guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\\") }) else { return text }
+        } else {
+            guard text.contains(delimiter) || text.utf8.contains(UInt8(ascii: "\\")) else { return text }
         }
-        return out
+        // Backslashes first, then every occurrence of the delimiter.
+        let escapedBackslashes = text.replacing("\\", with: "\\\\")
+        return delimiter.isEmpty ? escapedBackslashes : escapedBackslashes.replacing(delimiter, with: "\\" + delimiter)
     }
 }

@@ -1,11 +1,16 @@
 /// Turns one Kafka record into the bulk operation that applies it.
 ///
 /// Pure and thread-safe. Decisions:
-/// - `c`, `r`, `u`: `index` of the `after` row, id from the key;
+/// - `c`, `r`, `u`: `index` of the `after` row, id from the key, logical
+///   types decoded (`RowPlan`), mapped by `DocumentMapping`; a row with
+///   unavailable (TOASTed) columns becomes a partial `update` (`toast.mode`);
 /// - `d`: `delete` by the key's id (a `before` image is never indexed: under
-///   PostgreSQL's REPLICA IDENTITY DEFAULT its non-key columns are fillers);
+///   PostgreSQL's REPLICA IDENTITY DEFAULT its non-key columns are fillers),
+///   or under `delete.mode=soft` a versioned tombstone document;
+/// - flattened rows (ExtractNewRecordState): the same, `__deleted` → delete;
 /// - tombstones: per `behavior.on.null.values`;
-/// - truncate, transaction metadata and logical messages: skipped.
+/// - truncate: skipped, or `deleteAll` under `truncate.mode=delete_all`;
+/// - transaction metadata and logical messages: skipped.
 /// Every write carries the external version from `versionSource`.
 public struct DocumentRouter: Sendable {
     public var indexName: IndexNameTemplate
@@ -13,19 +18,39 @@ public struct DocumentRouter: Sendable {
     public var nullValues: NullValueBehavior
     public var pipeline: String?
     public var decoder: EnvelopeDecoder
+    /// `topic.index.map`: exact topic → index; takes precedence over `indexName`.
+    public var topicIndexMap: [String: String]
+    public var mapping: DocumentMapping
+    public var deleteMode: DeleteMode
+    public var truncateMode: TruncateMode
+    public var toastMode: ToastMode
+    /// Compiled row plans per distinct schema, shared by copies of this router.
+    public let plans: RowPlanCache
 
     public init(
         indexName: IndexNameTemplate = .tableOrTopic,
-        versionSource: VersionSource = .sourceLSN,
+        versionSource: VersionSource = .auto,
         nullValues: NullValueBehavior = .ignore,
         pipeline: String? = nil,
-        decoder: EnvelopeDecoder = EnvelopeDecoder()
+        decoder: EnvelopeDecoder = EnvelopeDecoder(),
+        topicIndexMap: [String: String] = [:],
+        mapping: DocumentMapping = DocumentMapping(),
+        deleteMode: DeleteMode = .hard,
+        truncateMode: TruncateMode = .ignore,
+        toastMode: ToastMode = .script,
+        plans: RowPlanCache = RowPlanCache()
     ) {
         self.indexName = indexName
         self.versionSource = versionSource
         self.nullValues = nullValues
         self.pipeline = pipeline
         self.decoder = decoder
+        self.topicIndexMap = topicIndexMap
+        self.mapping = mapping
+        self.deleteMode = deleteMode
+        self.truncateMode = truncateMode
+        self.toastMode = toastMode
+        self.plans = plans
     }
 
     /// What to do with a record.
@@ -34,6 +59,15 @@ public struct DocumentRouter: Sendable {
         case write(BulkItem)
         /// Nothing to write; the record is confirmed as is.
         case skip(SkipReason)
+        /// A source TRUNCATE under `truncate.mode=delete_all`: delete every
+        /// document of `index`. The worker first waits until every earlier
+        /// record of the partition is confirmed, then runs
+        /// `POST /<index>/_delete_by_query?conflicts=proceed&refresh=true`
+        /// with `{"query":{"match_all":{}}}`, and confirms the record only
+        /// when that succeeded (a 404 `index_not_found_exception` counts as
+        /// success: there is nothing to delete); later records of the
+        /// partition wait for it.
+        case deleteAll(index: String)
     }
 
     /// Why a record needs no write.
@@ -53,25 +87,22 @@ public struct DocumentRouter: Sendable {
         switch decoded {
         case .control(let kind):
             return .skip(kind == "logical-message" ? .logicalMessage : .transactionMetadata)
-        case .truncate:
-            return .skip(.truncate)
+        case .truncate(let event):
+            switch truncateMode {
+            case .ignore: return .skip(.truncate)
+            case .deleteAll: return .deleteAll(index: try index(topic: topic, source: event.source))
+            }
         case .tombstone:
             return try routeTombstone(topic: topic, offset: offset, key: key)
         case .change(let event):
-            guard let recordKey = try RecordKey.decode(key, limits: decoder.limits) else {
-                throw DecodeError(.missingKey, "record has no key; cannot derive a document id (does the table have a primary key?)")
-            }
-            let id = try DocumentID.make(from: recordKey)
-            let index = try indexName.render(topic: topic, source: event.source)
-            let version = try versionSource.version(of: event, offset: offset)
-            if event.operation == .delete {
-                return .write(.delete(index, id: id, version: version))
-            }
-            guard let after = event.after else {
-                throw DecodeError(.missingRow, "op '\(event.operation.rawValue)' event has no 'after' row")
-            }
-            return .write(.index(index, id: id, version: version, document: after, pipeline: pipeline))
+            return .write(try routeChange(event, topic: topic, offset: offset, key: key))
         }
+    }
+
+    /// The target index: `topic.index.map`, else the template.
+    func index(topic: String, source: JSONObject?) throws(DecodeError) -> String {
+        if let mapped = topicIndexMap[topic] { return mapped }
+        return try indexName.render(topic: topic, source: source)
     }
 
     private func routeTombstone(topic: String, offset: Int64, key: [UInt8]?) throws(DecodeError) -> Decision {
@@ -81,13 +112,19 @@ public struct DocumentRouter: Sendable {
         case .fail:
             throw DecodeError(.nullValue, "record value is null and behavior.on.null.values=fail")
         case .delete:
-            guard let recordKey = try RecordKey.decode(key, limits: decoder.limits) else {
+            guard let recordKey = try decodeKey(key, mongo: false) else {
                 throw DecodeError(.missingKey, "tombstone has no key; cannot derive a document id")
             }
-            let id = try DocumentID.make(from: recordKey)
-            let index = try indexName.render(topic: topic, source: nil)
+            let id = try DocumentID.make(from: recordKey, delimiter: mapping.keyDelimiter)
+            let index = try index(topic: topic, source: nil)
             let version: Int64? = versionSource == .kafkaOffset ? offset : nil
-            return .write(.delete(index, id: id, version: version))
+            let routing = try mapping.routingField.map { (field: String) throws(DecodeError) in
+                guard let value = routingValue(field, in: keyDocument(recordKey)) else {
+                    throw DecodeError(.missingRouting, "tombstone key has no '\(field)' column for routing.field")
+                }
+                return value
+            }
+            return .write(.delete(index, id: id, version: version, routing: routing))
         }
     }
 }

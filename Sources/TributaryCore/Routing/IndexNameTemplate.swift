@@ -2,7 +2,7 @@
 ///
 /// A template is literal text with placeholders: `${topic}`, `${source.db}`,
 /// `${source.schema}`, `${source.table}`. Without a template the index is the
-/// source table (`source.table`), or the last dot-separated segment of the
+/// source table (`source.table`, MongoDB's `source.collection`), or the last dot-separated segment of the
 /// topic when the event has no source block (`dbserver1.inventory.customers`
 /// → `customers`). The result is lower-cased, because OpenSearch index names
 /// must be lower case, and validated against OpenSearch's naming rules.
@@ -58,7 +58,7 @@ public struct IndexNameTemplate: Sendable, Hashable {
     public func render(topic: String, source: JSONObject?) throws(DecodeError) -> String {
         var name = ""
         if parts.isEmpty {
-            if let table = source?["table"]?.stringValue, !table.isEmpty {
+            if let table = (source?["table"] ?? source?["collection"])?.stringValue, !table.isEmpty {
                 name = table
             } else {
                 name = String(topic.split(separator: ".").last ?? Substring(topic))
@@ -82,7 +82,8 @@ public struct IndexNameTemplate: Sendable, Hashable {
     }
 
     private func field(_ source: JSONObject?, _ key: String) throws(DecodeError) -> String {
-        guard let value = source?[key]?.stringValue, !value.isEmpty else {
+        let found = source?[key] ?? (key == "table" ? source?["collection"] : nil)  // MongoDB names its table "collection"
+        guard let value = found?.stringValue, !value.isEmpty else {
             throw DecodeError(.invalidIndexName, "index.name uses ${source.\(key)} but the event has no source.\(key)")
         }
         return value

@@ -1,0 +1,61 @@
+/// Standard base64 (RFC 4648 §4), as Kafka Connect's JsonConverter writes
+/// `bytes` values.
+///
+/// Decoding accepts the standard alphabet with or without `=` padding and
+/// rejects anything else (whitespace, the URL-safe alphabet, bad padding).
+public enum Base64 {
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Maps an ASCII byte to its 6-bit value, or 0xFF when it is not in the alphabet.
+    private static let table: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
+        return table
+    }()
+
+    /// The bytes `text` encodes, or `nil` when it is not valid base64.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var utf8 = Array(text.utf8)
+        var padding = 0
+        while utf8.last == UInt8(ascii: "=") {
+            utf8.removeLast()
+            padding += 1
+        }
+        guard padding <= 2, padding == 0 || (utf8.count + padding) % 4 == 0, utf8.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in utf8 {
+            let value = table[Int(byte)]
+            guard value != 0xFF else { return nil }
+            accumulator = (accumulator << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        // Leftover bits of a short last quantum are ignored, as Java's decoder does.
+        return out
+    }
+
+    /// The padded base64 text of `bytes`.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let b0 = UInt32(bytes[index])
+            let b1 = index + 1 < bytes.count ? UInt32(bytes[index + 1]) : 0
+            let b2 = index + 2 < bytes.count ? UInt32(bytes[index + 2]) : 0
+            let triple = (b0 << 16) | (b1 << 8) | b2
+            out.append(alphabet[Int((triple >> 18) & 63)])
+            out.append(alphabet[Int((triple >> 12) & 63)])
+            out.append(index + 1 < bytes.count ? alphabet[Int((triple >> 6) & 63)] : UInt8(ascii: "="))
+            out.append(index + 2 < bytes.count ? alphabet[Int(triple & 63)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,111 @@
+/// ISO-8601 text of the epoch-based temporal types, in the shapes
+/// OpenSearch's default `date` format (`strict_date_optional_time`) parses.
+///
+/// - dates: `2022-10-14`
+/// - timestamps (UTC): `2022-10-14T23:55:31.989360Z`, with 3, 6 or 9
+///   fraction digits for milli-, micro- and nanosecond types
+/// - times of day: `23:55:31.989360` (6 digits for milli- and microsecond
+///   types, 9 for nanosecond types), `24:00:00.000000` kept as PostgreSQL sends it
+///
+/// Years outside 0000...9999 get a sign and at least four digits (`-0044`, `+12345`).
+public enum TemporalText {
+    /// The precision of an epoch or time-of-day count.
+    public enum Unit: Sendable, Hashable {
+        case milliseconds, microseconds, nanoseconds
+
+        /// Units per second.
+        public var perSecond: Int64 {
+            switch self {
+            case .milliseconds: 1_000
+            case .microseconds: 1_000_000
+            case .nanoseconds: 1_000_000_000
+            }
+        }
+
+        /// Fraction digits written for a timestamp of this unit.
+        public var timestampDigits: Int {
+            switch self {
+            case .milliseconds: 3
+            case .microseconds: 6
+            case .nanoseconds: 9
+            }
+        }
+
+        /// Fraction digits written for a time of day of this unit.
+        public var timeOfDayDigits: Int { self == .nanoseconds ? 9 : 6 }
+    }
+
+    /// `YYYY-MM-DD` of day `days` since 1970-01-01.
+    public static func date(days: Int64) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        appendDate(CivilCalendar.date(fromDays: days), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DDTHH:mm:ss.fffZ` (fraction per `unit`) of `count` units since the epoch.
+    public static func timestamp(_ count: Int64, unit: Unit) -> String {
+        let perDay = unit.perSecond * 86_400
+        let days = CivilCalendar.floorDiv(count, perDay)
+        let ofDay = CivilCalendar.floorMod(count, perDay)
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        appendDate(CivilCalendar.date(fromDays: days), to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendTime(ofDay, unit: unit, digits: unit.timestampDigits, to: &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `HH:mm:ss.ffffff` of `count` units since midnight (0 ≤ count ≤ 24 h).
+    public static func timeOfDay(_ count: Int64, unit: Unit) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(18)
+        appendTime(count, unit: unit, digits: unit.timeOfDayDigits, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendDate(_ date: CivilCalendar.Date, to out: inout [UInt8]) {
+        if date.year < 0 {
+            out.append(UInt8(ascii: "-"))
+            appendPadded(UInt64(-date.year), width: 4, to: &out)
+        } else if date.year > 9999 {
+            out.append(UInt8(ascii: "+"))
+            appendPadded(UInt64(date.year), width: 4, to: &out)
+        } else {
+            appendPadded(UInt64(date.year), width: 4, to: &out)
+        }
+        out.append(UInt8(ascii: "-"))
+        appendPadded(UInt64(date.month), width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendPadded(UInt64(date.day), width: 2, to: &out)
+    }
+
+    static func appendTime(_ count: Int64, unit: Unit, digits: Int, to out: inout [UInt8]) {
+        let seconds = count / unit.perSecond
+        let fraction = count % unit.perSecond
+        appendPadded(UInt64(seconds / 3600), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(UInt64(seconds / 60 % 60), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(UInt64(seconds % 60), width: 2, to: &out)
+        out.append(UInt8(ascii: "."))
+        // Scale the fraction to `digits` digits (never fewer than the unit has).
+        let unitDigits = unit.timestampDigits
+        var scaled = UInt64(fraction)
+        for _ in unitDigits..<max(unitDigits, digits) { scaled *= 10 }
+        appendPadded(scaled, width: max(unitDigits, digits), to: &out)
+    }
+
+    /// Appends `value` in decimal, left-padded with zeros to `width` digits.
+    static func appendPadded(_ value: UInt64, width: Int, to out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
+        out.append(contentsOf: digits.reversed())
+    }
+}
