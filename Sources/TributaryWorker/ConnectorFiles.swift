@@ -1,5 +1,6 @@
 import Foundation
 public import TributaryCore
+import TributaryKafka
 
 /// Loads connector files from disk.
 public enum ConnectorFiles {
@@ -36,6 +37,13 @@ public enum ConnectorFiles {
                 var error = error
                 error.message += " (in \(file))"
                 throw error
+            }
+            do {
+                try KafkaConfiguration.validate(config.kafka)
+            } catch {
+                // librdkafka names the property; the connector file says kafka.<property>.
+                let shown = ConnectorConfig.isSecretKey(error.property) ? "rejected the value" : error.message
+                throw ConfigError(key: "kafka.\(error.property)", "librdkafka: \(shown) (in \(file))", connector: config.name)
             }
             guard names.insert(config.name).inserted else {
                 throw ConfigError(key: "name", "two connector files use the name '\(config.name)' (\(file))")

@@ -86,6 +86,13 @@ def test_config_mistakes_fail_at_start_naming_the_key(tmp_path):
     result = run_cli("validate", "--config", str(typo))
     assert result.returncode == 2 and "'behavior.on.null.value'" in result.stderr and "unknown key" in result.stderr
 
+    # kafka.* keys are checked by librdkafka itself at start (no connection made).
+    rd = tmp_path / "rd.json"
+    rd.write_text('{"name": "rd", "config": {"topics": "t", "kafka.bootstrap.servers": "127.0.0.1:1",'
+                  ' "connection.url": "http://127.0.0.1:1", "kafka.security.protocol": "SASL_PLAINTXT"}}')
+    result = run_cli("validate", "--config", str(rd))
+    assert result.returncode == 2 and "'kafka.security.protocol'" in result.stderr, result.stderr
+
 
 def test_validate_masks_secrets(tmp_path):
     good = tmp_path / "good.json"
