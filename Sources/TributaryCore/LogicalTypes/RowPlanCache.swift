@@ -2,14 +2,31 @@ import Synchronization
 
 /// Compiled `RowPlan`s keyed by the row schema they came from.
 ///
-/// The key is the schema itself (hashed and compared structurally), so a
-/// schema change such as a new column is a different key and is compiled on
-/// first sight. Bounded: when `capacity` distinct schemas have been seen the
-/// cache is emptied and refills with the schemas still in use.
+/// The key is a fingerprint of the whole schema: its 64-bit structural hash
+/// (every member, nested ones included) and its member count. A schema
+/// change such as a new column is a different key and is compiled on first
+/// sight. Only the hash is compared, not the schema itself: that halves the
+/// per-record cost, and the chance of two live schemas colliding is about
+/// 2^-64 per pair. Bounded: when `capacity` distinct schemas have been seen
+/// the cache is emptied and refills with the schemas still in use.
 /// Thread-safe; shared by copies of the router that owns it.
 public final class RowPlanCache: Sendable {
+    struct Fingerprint: Hashable {
+        let hash: Int
+        let count: Int
+
+        init(_ schema: JSONObject) {
+            var hasher = Hasher()
+            hasher.combine(schema)
+            hash = hasher.finalize()
+            count = schema.count
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
     public let capacity: Int
-    private let plans: Mutex<[JSONObject: RowPlan]>
+    private let plans: Mutex<[Fingerprint: RowPlan]>
 
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
@@ -18,11 +35,12 @@ public final class RowPlanCache: Sendable {
 
     /// The plan for the struct schema `schema`, compiled on first use.
     public func plan(for schema: JSONObject) -> RowPlan {
-        if let plan = plans.withLock({ $0[schema] }) { return plan }
+        let key = Fingerprint(schema)
+        if let plan = plans.withLock({ $0[key] }) { return plan }
         let plan = LogicalSchema.plan(forStruct: schema)
         plans.withLock { plans in
             if plans.count >= capacity { plans.removeAll(keepingCapacity: true) }
-            plans[schema] = plan
+            plans[key] = plan
         }
         return plan
     }

@@ -99,13 +99,20 @@ public enum TemporalText {
 
     /// Appends `value` in decimal, left-padded with zeros to `width` digits.
     static func appendPadded(_ value: UInt64, width: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
+        var count = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            count += 1
+        }
+        let total = max(width, count)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: total))
         var rest = value
+        var index = out.count - 1
         repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
+            index -= 1
         } while rest > 0
-        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        out.append(contentsOf: digits.reversed())
     }
 }

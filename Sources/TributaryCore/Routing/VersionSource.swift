@@ -164,11 +164,13 @@ public enum VersionSource: Sendable, Hashable {
         }
     }
 
-    /// An integer from a JSON number or a numeric string (Oracle sends SCNs as strings).
+    /// An integer from a JSON number, a numeric string (Oracle sends SCNs as
+    /// strings) or MongoDB Extended JSON (`{"$numberLong": "17"}`).
     static func integer(_ value: JSONValue?) -> Int64? {
         switch value {
         case .number(let number)?: number.int64
         case .string(let text)?: Int64(text)
+        case .object(let object)?: (object["$numberLong"] ?? object["$numberInt"])?.stringValue.flatMap { Int64($0) }
         default: nil
         }
     }
