@@ -130,9 +130,16 @@ final class BulkWriterPool: @unchecked Sendable {
         do {
             response = try connection.perform(method: "POST", path: "/_bulk", body: batch.body, contentType: "application/x-ndjson")
         } catch {
-            logger.warning(
-                "bulk request failed",
-                metadata: [LogKey.url: "\(error.url)", LogKey.error: "\(error.message)", LogKey.batchItems: "\(batch.itemCount)"])
+            let metadata: Logger.Metadata = [
+                LogKey.url: "\(error.url)", LogKey.error: "\(error.message)", LogKey.batchItems: "\(batch.itemCount)",
+            ]
+            if error.isRetryable {
+                logger.warning("bulk request failed", metadata: metadata)
+            } else {
+                // TLS trust, client certificates, credentials: no retry helps until an operator fixes
+                // the configuration. The records are good, so they wait rather than go to the DLQ.
+                logger.error("bulk request failed: fix the OpenSearch connection settings", metadata: metadata)
+            }
             let outcome = ItemOutcome.throttled(status: 0, reason: "transport: \(error.message)")
             return finish(Array(repeating: outcome, count: batch.itemCount), requestFailed: true)
         }
@@ -148,8 +155,11 @@ final class BulkWriterPool: @unchecked Sendable {
             let parsed = try BulkResponse.parse(response.body, expectedItems: batch.itemCount)
             return finish(parsed.items.map(OutcomeClassifier.classify), requestFailed: false)
         } catch {
+            // A proxy's error page, a cut-off body: nothing is known about the items (they may well
+            // have been applied). Retrying is safe thanks to external versions, and the records are
+            // not at fault, so this is a throttle, not a bounded failure.
             logger.warning("bulk response unusable", metadata: [LogKey.url: "\(response.url)", LogKey.error: "\(error.message)"])
-            let outcome = ItemOutcome.failed(status: response.status, reason: error.message)
+            let outcome = ItemOutcome.throttled(status: response.status, reason: error.message)
             return finish(Array(repeating: outcome, count: batch.itemCount), requestFailed: true)
         }
     }

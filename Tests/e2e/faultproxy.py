@@ -381,16 +381,20 @@ class FaultProxy:
     def stop(self) -> None:
         for timer in self._timers:
             timer.cancel()
-        self.go_down()
+        self._close()
 
     def go_down(self) -> None:
         """Closes the listening socket (new connections are refused) and
         every open client connection."""
+        if self._close():
+            self._count("down")
+
+    def _close(self) -> bool:
         with self._lock:
             server, self._server = self._server, None
             connections = list(self._connections)
         if server is None:
-            return
+            return False
         server.shutdown()
         server.server_close()
         for conn in connections:
@@ -398,7 +402,7 @@ class FaultProxy:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self._count("down")
+        return True
 
     def go_up(self) -> None:
         """Listens again on the same port."""
