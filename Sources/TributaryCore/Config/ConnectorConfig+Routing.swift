@@ -22,6 +22,7 @@ extension ConnectorConfig {
     /// | `delete.mode` | `hard`, `soft` | `hard` |
     /// | `truncate.mode` | `ignore`, `delete_all` | `ignore` |
     /// | `toast.mode` | `script`, `update` | `script` |
+    /// | `index.mappings`, `decimal.mapping` | see `indexMappingOptions` | `none`, `scaled_float` |
     static func routingSettings(_ values: inout ConfigValues) throws(ConfigError) -> RoutingSettings {
         let indexName = try values.string("index.name").map { (text: String) throws(ConfigError) in try IndexNameTemplate(parsing: text) }
         var routing = RoutingSettings(
@@ -44,6 +45,7 @@ extension ConnectorConfig {
         routing.deleteMode = try enumChoice(&values, "delete.mode", default: .hard)
         routing.truncateMode = try enumChoice(&values, "truncate.mode", default: .ignore)
         routing.toastMode = try enumChoice(&values, "toast.mode", default: .script)
+        routing.indexMappings = try indexMappingOptions(&values)
 
         var mapping = DocumentMapping()
         mapping.logicalTypes.decimalFormat = try enumChoice(&values, "decimal.format", default: .number)

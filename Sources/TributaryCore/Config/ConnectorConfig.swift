@@ -109,6 +109,8 @@ public struct RoutingSettings: Sendable, Hashable {
     public var toastMode: ToastMode = .script
     /// `value.format`.
     public var valueFormat: EnvelopeDecoder.ValueFormat = .auto
+    /// `index.mappings`, `decimal.mapping`: mappings for indexes the worker creates.
+    public var indexMappings = IndexMappingOptions()
 
     /// The router these settings describe (each call compiles its own plan cache).
     public var router: DocumentRouter {

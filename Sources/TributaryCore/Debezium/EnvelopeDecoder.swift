@@ -19,10 +19,13 @@ public struct EnvelopeDecoder: Sendable {
 
     public var limits: JSONLimits
     public var format: ValueFormat
+    /// Schemas already parsed, so a repeated schema costs a byte comparison.
+    public let schemas: SchemaCache
 
-    public init(limits: JSONLimits = JSONLimits(), format: ValueFormat = .auto) {
+    public init(limits: JSONLimits = JSONLimits(), format: ValueFormat = .auto, schemas: SchemaCache = SchemaCache()) {
         self.limits = limits
         self.format = format
+        self.schemas = schemas
     }
 
     /// Decodes one Kafka record value; `nil` bytes are a tombstone.
@@ -30,11 +33,33 @@ public struct EnvelopeDecoder: Sendable {
         guard let bytes else { return .tombstone }
         let json: JSONValue
         do {
-            json = try JSONParser.parse(bytes, limits: limits)
+            json = try parse(bytes)
         } catch {
             throw DecodeError(.malformedValue, "value is not valid JSON: \(error)")
         }
         return try decode(value: json)
+    }
+
+    /// Parses a record's key or value.
+    ///
+    /// Fast path: a JsonConverter wrapper (`{"schema":…,"payload":…}`) whose
+    /// schema bytes were seen before parses only its payload and reuses the
+    /// cached schema (whose storage is shared, so plans keyed by it are found
+    /// without hashing). Anything else is parsed whole, which also reports
+    /// malformed input with its exact byte offset.
+    public func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        let fast: JSONValue? = bytes.withUnsafeBytes { raw in
+            guard let wrapper = schemas.matchLast(raw) ?? EnvelopeScanner.scanWrapper(raw).flatMap({ wrapper in
+                (try? schemas.schema(for: UnsafeRawBufferPointer(rebasing: raw[wrapper.schema]), limits: limits))
+                    .map { (schema: $0, payload: wrapper.payload) }
+            }) else { return nil }
+            guard let payload = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[wrapper.payload]), limits: limits) else {
+                return nil
+            }
+            return .object(JSONObject([(key: "schema", value: wrapper.schema), (key: "payload", value: payload)]))
+        }
+        if let fast { return fast }
+        return try JSONParser.parse(bytes, limits: limits)
     }
 
     /// Decodes an already parsed value.

@@ -92,6 +92,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
+    /// Whether both values share one member buffer (a copy of the same parse,
+    /// never mutated since): then they are equal without comparing members.
+    /// `false` says nothing; empty objects never share.
+    public func sharesStorage(with other: JSONObject) -> Bool {
+        guard !members.isEmpty, members.count == other.members.count else { return false }
+        return members.withUnsafeBufferPointer { mine in
+            other.members.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
+        }
+    }
+
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }

@@ -27,20 +27,37 @@ public final class RowPlanCache: Sendable {
 
     public let capacity: Int
     private let plans: Mutex<[Fingerprint: RowPlan]>
+    /// The last schemas looked up, kept alive so its storage identity stays
+    /// meaningful: schemas served by `SchemaCache` share storage, so the
+    /// common case (the same schema as the last record) costs no hashing.
+    private let recent: Mutex<[(schema: JSONObject, plan: RowPlan)]>
 
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
         self.plans = Mutex([:])
+        self.recent = Mutex([])
     }
 
     /// The plan for the struct schema `schema`, compiled on first use.
     public func plan(for schema: JSONObject) -> RowPlan {
+        if let hit = recent.withLock({ $0.first(where: { $0.schema.sharesStorage(with: schema) })?.plan }) {
+            return hit
+        }
         let key = Fingerprint(schema)
-        if let plan = plans.withLock({ $0[key] }) { return plan }
-        let plan = LogicalSchema.plan(forStruct: schema)
-        plans.withLock { plans in
-            if plans.count >= capacity { plans.removeAll(keepingCapacity: true) }
-            plans[key] = plan
+        let plan: RowPlan
+        if let cached = plans.withLock({ $0[key] }) {
+            plan = cached
+        } else {
+            plan = LogicalSchema.plan(forStruct: schema)
+            plans.withLock { plans in
+                if plans.count >= capacity { plans.removeAll(keepingCapacity: true) }
+                plans[key] = plan
+            }
+        }
+        recent.withLock { recent in
+            // A few slots: a record's key and value schemas alternate.
+            if recent.count >= 4 { recent.removeLast() }
+            recent.insert((schema, plan), at: 0)
         }
         return plan
     }

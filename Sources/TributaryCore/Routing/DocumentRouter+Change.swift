@@ -109,7 +109,7 @@ extension DocumentRouter {
         guard let bytes, !bytes.isEmpty else { return nil }
         var json: JSONValue
         do {
-            json = try JSONParser.parse(bytes, limits: decoder.limits)
+            json = try decoder.parse(bytes)
         } catch {
             throw DecodeError(.malformedKey, "key is not valid JSON: \(error)")
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Computes the target index of an event.
 ///
 /// A template is literal text with placeholders: `${topic}`, `${source.db}`,
@@ -74,12 +76,21 @@ public struct IndexNameTemplate: Sendable, Hashable {
                 }
             }
         }
+        if let known = Self.validated.withLock({ $0[name] }) { return known }
         let lowered = name.lowercased()
         if let problem = Self.problem(with: lowered) {
             throw DecodeError(.invalidIndexName, "index name '\(lowered)' \(problem)")
         }
+        Self.validated.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+            cache[name] = lowered
+        }
         return lowered
     }
+
+    /// Names already lower-cased and validated: a pure function's memo, since
+    /// every record of a table renders the same name.
+    private static let validated = Mutex<[String: String]>([:])
 
     private func field(_ source: JSONObject?, _ key: String) throws(DecodeError) -> String {
         let found = source?[key] ?? (key == "table" ? source?["collection"] : nil)  // MongoDB names its table "collection"

@@ -1,0 +1,105 @@
+import Synchronization
+
+/// Parsed JsonConverter schemas, keyed by their exact bytes.
+///
+/// A topic's schema rarely changes, yet every message repeats it (often most
+/// of the message's bytes). The decoder looks the schema's bytes up here and
+/// parses only the payload; a schema seen for the first time — a new column —
+/// is parsed, validated and cached at once. Hits compare the bytes exactly
+/// (the few most recent first, then by hash), so a cached schema is always the
+/// parse of the very bytes in the message. Bounded: at `capacity` distinct
+/// schemas the cache starts over. Thread-safe.
+public final class SchemaCache: Sendable {
+    struct Entry {
+        var bytes: [UInt8]
+        var schema: JSONValue
+    }
+
+    public let capacity: Int
+    private let state: Mutex<(recent: [Entry], byHash: [Int: Entry])>
+
+    public init(capacity: Int = 256) {
+        self.capacity = max(1, capacity)
+        self.state = Mutex(([], [:]))
+    }
+
+    /// The parsed schema of `bytes`, parsing and caching it on a miss.
+    func schema(for bytes: UnsafeRawBufferPointer, limits: JSONLimits) throws(JSONParseError) -> JSONValue {
+        let found: JSONValue? = state.withLock { state in
+            if let hit = state.recent.first(where: { Self.equal($0.bytes, bytes) }) { return hit.schema }
+            guard let entry = state.byHash[Self.hash(bytes)], Self.equal(entry.bytes, bytes) else { return nil }
+            Self.remember(entry, in: &state.recent)
+            return entry.schema
+        }
+        if let found { return found }
+        let schema = try JSONParser.parse(bytes, limits: limits)
+        let entry = Entry(bytes: Array(bytes), schema: schema)
+        state.withLock { state in
+            if state.byHash.count >= capacity { state.byHash.removeAll(keepingCapacity: true) }
+            state.byHash[Self.hash(bytes)] = entry
+            Self.remember(entry, in: &state.recent)
+        }
+        return schema
+    }
+
+    /// Matches the most recent schema against a whole message laid out as
+    /// `{"schema":<schema>,"payload":<payload>}` (JsonConverter's compact
+    /// form) by comparing bytes, without scanning the schema at all. Returns
+    /// the cached schema and the payload's byte range, or `nil`.
+    func matchLast(_ bytes: UnsafeRawBufferPointer) -> (schema: JSONValue, payload: Range<Int>)? {
+        let head = #"{"schema":"#.utf8
+        let middle = #","payload":"#.utf8
+        guard bytes.count > head.count, bytes.starts(with: head) else { return nil }
+        return state.withLock { state -> (schema: JSONValue, payload: Range<Int>)? in
+            for entry in state.recent {
+                let schemaEnd = head.count + entry.bytes.count
+                let payloadStart = schemaEnd + middle.count
+                guard payloadStart < bytes.count,
+                    Self.equal(entry.bytes, UnsafeRawBufferPointer(rebasing: bytes[head.count..<schemaEnd])),
+                    UnsafeRawBufferPointer(rebasing: bytes[schemaEnd..<payloadStart]).elementsEqual(middle)
+                else { continue }
+                var end = bytes.count
+                while end > payloadStart, EnvelopeScanner.isSpace(bytes[end - 1]) { end -= 1 }
+                guard end > payloadStart, bytes[end - 1] == UInt8(ascii: "}") else { return nil }
+                return (entry.schema, payloadStart..<(end - 1))
+            }
+            return nil
+        }
+    }
+
+    /// Keeps the few most recent schemas first: a record's key and value
+    /// schemas alternate, and a connector reads a handful of tables.
+    private static func remember(_ entry: Entry, in recent: inout [Entry]) {
+        recent.removeAll { $0.bytes == entry.bytes }
+        recent.insert(entry, at: 0)
+        if recent.count > 4 { recent.removeLast() }
+    }
+
+    /// The number of cached schemas (for tests and metrics).
+    public var count: Int { state.withLock { $0.byHash.count } }
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
+    }
+
+    private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == bytes.count else { return false }
+        return stored.withUnsafeBytes { stored in
+            let count = bytes.count
+            var i = 0
+            while i + 8 <= count {
+                if stored.loadUnaligned(fromByteOffset: i, as: UInt64.self) != bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i += 8
+            }
+            while i < count {
+                if stored[i] != bytes[i] { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+}
