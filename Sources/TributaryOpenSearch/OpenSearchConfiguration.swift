@@ -1,8 +1,8 @@
 /// How to reach an OpenSearch cluster: its nodes, credentials, TLS material and timeouts.
 ///
 /// Credentials are secrets: `description`, `debugDescription`, `redacted` and
-/// reflection (`dump`, `Mirror`) never show the password, and no
-/// ``TransportError`` carries it.
+/// reflection (`dump`, `Mirror`) never show the password or AWS secrets, and
+/// no ``TransportError`` carries them.
 public struct OpenSearchConfiguration: Sendable {
     /// Base URLs of the nodes, tried round robin after transport errors,
     /// e.g. `["http://127.0.0.1:9200", "https://os2:9200"]`. Trailing slashes
@@ -13,6 +13,10 @@ public struct OpenSearchConfiguration: Sendable {
     public var username: String?
     /// HTTP basic-auth password. Never logged, described or put in an error.
     public var password: String?
+    /// Sign every request with AWS SigV4 (Amazon OpenSearch Service or
+    /// Serverless) instead of basic auth; `nil` signs nothing. Setting both
+    /// this and ``username``/``password`` is a configuration error.
+    public var aws: AWSSigningConfiguration?
     /// PEM bundle of CAs that sign the nodes' certificates; `nil` uses the system store.
     public var caFile: String?
     /// PEM client certificate for mutual TLS.
@@ -38,6 +42,7 @@ public struct OpenSearchConfiguration: Sendable {
         var parts = ["urls: [\(urls.map(NodeURL.redacting).joined(separator: ", "))]"]
         if let username { parts.append("username: \(username)") }
         if password != nil { parts.append("password: <redacted>") }
+        if let aws { parts.append("aws: \(aws)") }
         if let caFile { parts.append("caFile: \(caFile)") }
         if let clientCertificateFile { parts.append("clientCertificateFile: \(clientCertificateFile)") }
         if let clientKeyFile { parts.append("clientKeyFile: \(clientKeyFile)") }
@@ -62,6 +67,7 @@ extension OpenSearchConfiguration: CustomReflectable {
                 "urls": urls.map(NodeURL.redacting),
                 "username": username as Any,
                 "password": password == nil ? "nil" : "<redacted>",
+                "aws": aws.map(\.description) ?? "nil",
                 "caFile": caFile as Any,
                 "clientCertificateFile": clientCertificateFile as Any,
                 "clientKeyFile": clientKeyFile as Any,

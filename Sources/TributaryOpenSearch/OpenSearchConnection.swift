@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// One keep-alive HTTP connection to an OpenSearch cluster: one libcurl easy
 /// handle, reused for every request, so consecutive requests to the same node
 /// share one TCP connection.
@@ -11,11 +17,18 @@
 /// itself; the caller decides, guided by ``TransportError/isRetryable``.
 /// HTTP error statuses (409, 429, 503, ...) are responses, not errors, and do
 /// not move the connection.
+///
+/// AWS: with ``OpenSearchConfiguration/aws`` set, every request is signed
+/// with SigV4 over its exact method, path, query, `Host`, `Content-Type` and
+/// body bytes. Getting the credentials may block (a refresh); failing to get
+/// them throws ``TransportError/Kind/credentials`` without sending anything
+/// or moving to another node.
 public final class OpenSearchConnection: @unchecked Sendable {
     private let nodes: [NodeURL]
     private var nodeIndex: Int
     private let easy: CurlEasy
     private let password: String?
+    private let signing: AWSRequestSigning?
     private var headerContentType: String?
 
     /// The total number of TCP connections opened so far (1 while keep-alive
@@ -26,10 +39,22 @@ public final class OpenSearchConnection: @unchecked Sendable {
     /// `startIndex` picks the first node (taken modulo the URL count), so
     /// several connections can spread over the cluster.
     /// Throws ``TransportError/Kind/invalidURL`` for an empty or bad URL list
-    /// and `.other` for non-positive timeouts; neither is retryable.
+    /// and `.other` for non-positive timeouts, an invalid AWS region or basic
+    /// auth together with AWS signing; none is retryable.
     public init(configuration: OpenSearchConfiguration, startIndex: Int = 0) throws(TransportError) {
         guard !configuration.urls.isEmpty else {
             throw TransportError(kind: .invalidURL, message: "no OpenSearch URLs configured", url: "")
+        }
+        if let aws = configuration.aws {
+            guard configuration.username == nil, configuration.password == nil else {
+                throw TransportError(
+                    kind: .other,
+                    message: "basic auth (username/password) and AWS SigV4 signing are mutually exclusive; configure one",
+                    url: "", isRetryable: false)
+            }
+            signing = try AWSRequestSigning(aws)
+        } else {
+            signing = nil
         }
         var nodes: [NodeURL] = []
         for raw in configuration.urls {
@@ -55,13 +80,21 @@ public final class OpenSearchConnection: @unchecked Sendable {
     ///     Only borrowed for the duration of the call.
     ///   - contentType: the `Content-Type` header, e.g. `application/x-ndjson`.
     /// - Throws: ``TransportError`` when no HTTP response arrived. A request the
-    ///   caller built wrongly (bad method, path or header) throws without
-    ///   moving to the next node; any other error moves it.
+    ///   caller built wrongly (bad method, path or header) and missing AWS
+    ///   credentials throw without moving to the next node; any other error moves it.
     public func perform(method: String, path: String, body: [UInt8]?, contentType: String) throws(TransportError) -> HTTPResponse {
-        let url = nodes[nodeIndex].url(forPath: path)
+        let node = nodes[nodeIndex]
+        let url = node.url(forPath: path)
         try RequestShape.validate(method: method, path: path, contentType: contentType, url: url)
+        let signedHeaders = try signing?.headerLines(
+            method: method, node: node, path: path, body: body, contentType: contentType, date: Date())
         do throws(TransportError) {
-            try useHeaders(contentType: contentType)
+            if let signedHeaders {
+                try easy.setHeaders(CurlHeaderList(signedHeaders))
+                headerContentType = nil
+            } else {
+                try useHeaders(contentType: contentType)
+            }
             let (status, bytes) = try easy.perform(method: method, url: url, body: body)
             connectionsOpened += easy.connectionsOpenedByLastTransfer
             return HTTPResponse(status: status, body: bytes, url: url)

@@ -4,7 +4,7 @@
 /// ``isRetryable`` says whether the same request may succeed later, on this
 /// or another node (connection problems, timeouts); `false` means a
 /// configuration problem (bad URL, bad certificate) that retrying cannot fix.
-/// ``message`` and ``description`` never contain the password.
+/// ``message`` and ``description`` never contain the password or AWS secrets.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         /// TCP connect failed: refused, unreachable, DNS failure.
@@ -19,6 +19,10 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case protocolError
         /// The URL is malformed, uses an unsupported scheme or embeds credentials.
         case invalidURL
+        /// No AWS credentials for SigV4 signing (none found, or fetching them
+        /// failed); nothing was sent. Retryable: a token file, an STS or a
+        /// metadata endpoint can recover.
+        case credentials
         /// Anything else (out of memory, a libcurl internal error, ...).
         case other
     }
@@ -44,12 +48,12 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 }
 
 extension TransportError.Kind {
-    /// connect/timeout/reset/protocol are transient; URL, TLS and other
+    /// connect/timeout/reset/protocol and credentials are transient; URL, TLS and other
     /// failures need a fix, not a retry (a TLS handshake that was cut off is
     /// marked retryable where it is detected).
     var isRetryableByDefault: Bool {
         switch self {
-        case .connect, .timeout, .connectionReset, .protocolError: true
+        case .connect, .timeout, .connectionReset, .protocolError, .credentials: true
         case .tls, .invalidURL, .other: false
         }
     }

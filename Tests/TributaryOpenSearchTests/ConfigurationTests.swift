@@ -35,7 +35,7 @@ import TributaryOpenSearch
     }
 
     @Test func retryabilityFollowsTheKind() {
-        let retryable: [TransportError.Kind] = [.connect, .timeout, .connectionReset, .protocolError]
+        let retryable: [TransportError.Kind] = [.connect, .timeout, .connectionReset, .protocolError, .credentials]
         let permanent: [TransportError.Kind] = [.tls, .invalidURL, .other]
         for kind in retryable {
             #expect(TransportError(kind: kind, message: "", url: "").isRetryable)

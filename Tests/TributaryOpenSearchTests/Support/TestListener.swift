@@ -18,6 +18,9 @@ final class TestListener: Sendable {
         /// Read each request (headers + Content-Length body), record it and
         /// answer with this status and body, keeping the connection open.
         case respond(status: Int, body: String)
+        /// Like `respond`, with the status and body chosen per request (given
+        /// the request as recorded): a stand-in for STS, IMDS, ECS endpoints.
+        case handler(@Sendable (String) -> (status: Int, body: String))
     }
 
     struct State {
@@ -110,7 +113,10 @@ final class TestListener: Sendable {
             case .closeImmediately:
                 forget(fd)
             case .respond(let status, let body):
-                serve(fd, status: status, body: body)
+                serve(fd) { _ in (status, body) }
+                forget(fd)
+            case .handler(let respond):
+                serve(fd, respond)
                 forget(fd)
             }
         }
@@ -121,10 +127,11 @@ final class TestListener: Sendable {
         close(fd)
     }
 
-    private func serve(_ fd: Int32, status: Int, body: String) {
+    private func serve(_ fd: Int32, _ respond: (String) -> (status: Int, body: String)) {
         var pending: [UInt8] = []
         while let request = readRequest(fd, &pending) {
             state.withLock { $0.requests.append(request) }
+            let (status, body) = respond(request)
             let payload = Array(body.utf8)
             let head = "HTTP/1.1 \(status) Fixed\r\nContent-Type: application/json\r\nContent-Length: \(payload.count)\r\n\r\n"
             let response = Array(head.utf8) + payload
