@@ -48,8 +48,10 @@ final class ConnectorPipeline: @unchecked Sendable {
     var lastProgressMs: UInt64 = monotonicMs()
     var lastCommitAdvanceMs: UInt64 = monotonicMs()
     var fatal: PipelineError?
-    /// A connection for requests outside `_bulk` (truncate), used on the driver thread.
+    /// A connection for requests outside `_bulk` (truncate, index creation), used on the driver thread.
     let adminConnection: OpenSearchConnection
+    /// Indexes whose derived mappings are settled (`index.mappings=derived`; see `prepareIndex`).
+    var preparedIndexes: Set<String> = []
 
     private let stopRequested = ManagedAtomicFlag()
 
@@ -75,6 +77,10 @@ final class ConnectorPipeline: @unchecked Sendable {
         openSearch.verifyCertificates = config.openSearch.verifyCertificates
         openSearch.connectTimeoutMs = config.openSearch.connectTimeoutMs
         openSearch.requestTimeoutMs = config.openSearch.requestTimeoutMs
+        if let aws = config.openSearch.aws {
+            // One provider for every connection of this connector: one credential cache.
+            openSearch.aws = AWSSigningConfiguration.from(aws)
+        }
         if !openSearch.verifyCertificates {
             logger.warning("TLS certificate verification is OFF (connection.ssl.verify=false): connections can be intercepted")
         }
@@ -192,6 +198,7 @@ final class ConnectorPipeline: @unchecked Sendable {
                 confirm(work)
             case .write(let item):
                 work.item = item
+                guard prepareIndex(item.index, for: message) else { return }
                 enqueue(work)
             case .deleteAll(let index):
                 truncate(index, work)

@@ -8,6 +8,7 @@ enum LogKey {
     static let offset = "kafka.offset"
     static let partitions = "kafka.partitions"
     static let url = "opensearch.url"
+    static let index = "opensearch.index"
     static let status = "opensearch.status"
     static let error = "error"
     static let errorClass = "error.class"

@@ -111,3 +111,41 @@ struct ConnectorConfigTests {
         #expect(throws: ConfigError.self) { try substitution.resolve("${vault:x}", key: "k") }
     }
 }
+
+@Suite("AWS SigV4 connection settings")
+struct AWSConnectionConfigTests {
+    let substitution = Substitution(environment: { _ in nil }, readFile: { _ in "" })
+    let base = #""topics":"a","kafka.bootstrap.servers":"k:1","connection.url":"https://search-x.eu-west-1.es.amazonaws.com""#
+
+    func parse(_ extra: String) throws(ConfigError) -> ConnectorConfig {
+        try ConnectorConfig.parse(Array(#"{"name":"c","config":{\#(base),\#(extra)}}"#.utf8), substitution: substitution)
+    }
+
+    @Test("aws_sigv4 with the default chain, and static keys masked by validate")
+    func parsesSigV4() throws {
+        let chain = try parse(#""connection.auth.type":"aws_sigv4","connection.aws.region":"eu-west-1","connection.aws.service":"aoss""#)
+        #expect(chain.openSearch.aws == AWSSigningSettings(
+            region: "eu-west-1", service: "aoss", provider: .default, profile: nil, accessKeyID: nil, secretAccessKey: nil, sessionToken: nil))
+        let fixed = try parse(
+            #""connection.auth.type":"aws_sigv4","connection.aws.region":"us-east-1","connection.aws.provider":"static","connection.aws.access.key.id":"AKID","connection.aws.secret.access.key":"SECRETKEY""#)
+        #expect(fixed.openSearch.aws?.provider == .static)
+        #expect(!fixed.redacted.contains { $0.value == "SECRETKEY" })
+    }
+
+    @Test("SigV4 mistakes name the key")
+    func mistakes() {
+        let cases: [(String, String)] = [
+            (#""connection.auth.type":"aws_sigv4""#, "connection.aws.region"),
+            (#""connection.auth.type":"aws_sigv4","connection.aws.region":"EU West""#, "connection.aws.region"),
+            (#""connection.auth.type":"aws_sigv4","connection.aws.region":"eu-west-1","connection.aws.service":"s3""#, "connection.aws.service"),
+            (#""connection.auth.type":"aws_sigv4","connection.aws.region":"eu-west-1","connection.username":"u","connection.password":"p""#, "connection.auth.type"),
+            (#""connection.aws.region":"eu-west-1""#, "connection.aws.region"),
+            (#""connection.auth.type":"aws_sigv4","connection.aws.region":"eu-west-1","connection.aws.provider":"static""#, "connection.aws.access.key.id"),
+            (#""connection.auth.type":"kerberos""#, "connection.auth.type"),
+        ]
+        for (extra, key) in cases {
+            let error = #expect(throws: ConfigError.self) { try parse(extra) }
+            #expect(error?.key == key, "\(extra) → \(String(describing: error))")
+        }
+    }
+}

@@ -100,6 +100,7 @@ extension ConnectorConfig {
                 throw ConfigError(key: "connection.url", "'\(Self.redactingUserInfo(url))' \(problem)")
             }
         }
+        let aws = try awsSigning(&values)
         let openSearch = OpenSearchSettings(
             urls: urls,
             username: values.string("connection.username"),
@@ -109,8 +110,13 @@ extension ConnectorConfig {
             keyFile: values.string("connection.ssl.key.file"),
             verifyCertificates: try values.bool("connection.ssl.verify", default: true),
             connectTimeoutMs: try values.int("connection.timeout.ms", default: 10_000, range: 100...600_000),
-            requestTimeoutMs: try values.int("read.timeout.ms", default: 120_000, range: 100...3_600_000)
+            requestTimeoutMs: try values.int("read.timeout.ms", default: 120_000, range: 100...3_600_000),
+            aws: aws
         )
+        if aws != nil, openSearch.username != nil || openSearch.password != nil {
+            throw ConfigError(
+                key: "connection.auth.type", "aws_sigv4 signs requests; remove connection.username and connection.password")
+        }
         if openSearch.password != nil && openSearch.username == nil {
             throw ConfigError(key: "connection.username", "is required when connection.password is set")
         }
@@ -191,6 +197,44 @@ extension ConnectorConfig {
         kafka["auto.offset.reset"] = kafka["auto.offset.reset"] ?? "earliest"
         kafka["client.id"] = kafka["client.id"] ?? "tributary-\(name)"
         return kafka
+    }
+
+    /// `connection.auth.type` and, for `aws_sigv4`, the `connection.aws.*` keys.
+    private static func awsSigning(_ values: inout ConfigValues) throws(ConfigError) -> AWSSigningSettings? {
+        let type = try values.choice(
+            "connection.auth.type", default: "auto", ["auto": "auto", "none": "none", "basic": "basic", "aws_sigv4": "aws_sigv4"])
+        let keys = [
+            "connection.aws.region", "connection.aws.service", "connection.aws.provider", "connection.aws.profile",
+            "connection.aws.access.key.id", "connection.aws.secret.access.key", "connection.aws.session.token",
+        ]
+        guard type == "aws_sigv4" else {
+            for key in keys where values.string(key) != nil {
+                throw ConfigError(key: key, "applies only with connection.auth.type=aws_sigv4")
+            }
+            return nil
+        }
+        let region = try values.requiredString("connection.aws.region", "the AWS region of the domain, e.g. eu-west-1")
+        guard !region.isEmpty, region.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }), region.allSatisfy(\.isASCII) else {
+            throw ConfigError(key: "connection.aws.region", "'\(region)' is not an AWS region name")
+        }
+        let service = try values.choice("connection.aws.service", default: "es", ["es": "es", "aoss": "aoss"])
+        let provider = try values.choice(
+            "connection.aws.provider", default: AWSSigningSettings.Provider.default,
+            Dictionary(uniqueKeysWithValues: AWSSigningSettings.Provider.allCases.map { ($0.rawValue, $0) }))
+        let settings = AWSSigningSettings(
+            region: region, service: service, provider: provider, profile: values.string("connection.aws.profile"),
+            accessKeyID: values.string("connection.aws.access.key.id"),
+            secretAccessKey: values.string("connection.aws.secret.access.key"),
+            sessionToken: values.string("connection.aws.session.token"))
+        if provider == .static, settings.accessKeyID == nil || settings.secretAccessKey == nil {
+            throw ConfigError(
+                key: "connection.aws.access.key.id",
+                "connection.aws.provider=static needs connection.aws.access.key.id and connection.aws.secret.access.key")
+        }
+        if provider != .static, settings.accessKeyID != nil || settings.secretAccessKey != nil {
+            throw ConfigError(key: "connection.aws.provider", "set it to static to use connection.aws.access.key.id")
+        }
+        return settings
     }
 
     /// Why `url` is not a usable OpenSearch node URL, or `nil`.

@@ -63,6 +63,34 @@ public struct OpenSearchSettings: Sendable, Hashable {
     public var verifyCertificates: Bool
     public var connectTimeoutMs: Int
     public var requestTimeoutMs: Int
+    /// `connection.auth.type=aws_sigv4`: sign requests for Amazon OpenSearch
+    /// Service or Serverless instead of basic auth.
+    public var aws: AWSSigningSettings?
+}
+
+/// AWS SigV4 signing (`connection.aws.*`).
+public struct AWSSigningSettings: Sendable, Hashable {
+    /// Where credentials come from (`connection.aws.provider`).
+    public enum Provider: String, Sendable, Hashable, CaseIterable {
+        /// The SDK chain: environment, web identity, profile, container, instance metadata.
+        case `default`
+        case environment
+        case webIdentity = "web_identity"
+        case profile
+        case container
+        case instanceMetadata = "instance_metadata"
+        /// `connection.aws.access.key.id` and `connection.aws.secret.access.key`.
+        case `static`
+    }
+
+    public var region: String
+    /// `es` (OpenSearch Service) or `aoss` (Serverless).
+    public var service: String
+    public var provider: Provider
+    public var profile: String?
+    public var accessKeyID: String?
+    public var secretAccessKey: String?
+    public var sessionToken: String?
 }
 
 /// Batch bounds and concurrency (`batch.*`, `linger.ms`, `max.*`).
