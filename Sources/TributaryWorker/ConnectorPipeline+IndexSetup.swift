@@ -21,10 +21,10 @@ extension ConnectorPipeline {
     /// settled: the record must then not be written (it stays unconfirmed and
     /// is consumed again by the next run).
     func prepareIndex(_ index: String, for message: KafkaMessage) -> Bool {
-        let options = config.routing.indexMappings
+        let options = (config.routingOverrides[message.topic] ?? config.routing).indexMappings
         guard options.mode == .derived, !preparedIndexes.contains(index) else { return true }
         guard message.value != nil else { return true }
-        guard let mappings = router.derivedMappings(value: message.value, decimal: options.decimal) else {
+        guard let mappings = router(for: message.topic).derivedMappings(value: message.value, decimal: options.decimal) else {
             preparedIndexes.insert(index)
             logger.info("first record has no schema: index left to dynamic mapping", metadata: [LogKey.index: "\(index)"])
             return true

@@ -23,7 +23,9 @@ final class ConnectorPipeline: @unchecked Sendable {
     let config: ConnectorConfig
     let logger: Logger
     let consumer: KafkaConsumer
+    /// The connector's router, and one per topic with `overrides`.
     let router: DocumentRouter
+    let topicRouters: [String: DocumentRouter]
     var writers: BulkWriterPool!
     let deadLetters: DeadLetterQueue?
 
@@ -61,6 +63,7 @@ final class ConnectorPipeline: @unchecked Sendable {
         self.config = config
         self.logger = logger
         self.router = config.routing.router
+        self.topicRouters = config.routingOverrides.mapValues(\.router)
         self.inFlightLimit = config.batching.maxInFlight
         self.consumer = try KafkaConsumer(configuration: config.kafka, logger: logger)
         if let topic = config.deadLetterTopic {
@@ -192,7 +195,7 @@ final class ConnectorPipeline: @unchecked Sendable {
         stats.consumed += 1
         var work = WorkItem(partition: tp, generation: state.generation, offset: message.offset, item: nil, message: message)
         do {
-            switch try router.route(topic: message.topic, offset: message.offset, key: message.key, value: message.value) {
+            switch try router(for: message.topic).route(topic: message.topic, offset: message.offset, key: message.key, value: message.value) {
             case .skip:
                 stats.skipped += 1
                 confirm(work)
@@ -210,6 +213,11 @@ final class ConnectorPipeline: @unchecked Sendable {
             }
             poison(work, PoisonReason(className: error.className, message: error.message))
         }
+    }
+
+    /// The router for records of `topic`.
+    func router(for topic: String) -> DocumentRouter {
+        topicRouters[topic] ?? router
     }
 
     func enqueue(_ work: WorkItem) {

@@ -149,3 +149,40 @@ struct AWSConnectionConfigTests {
         }
     }
 }
+
+@Suite("Per-topic overrides")
+struct TopicOverrideTests {
+    let substitution = Substitution(environment: { ["IDX": "orders-v2"][$0] }, readFile: { _ in "" })
+
+    func parse(_ overrides: String) throws(ConfigError) -> ConnectorConfig {
+        let text = #"{"name":"c","config":{"topics":"db.public.orders,db.public.items","kafka.bootstrap.servers":"k:1","connection.url":"http://os:9200","fields.exclude":"secret"},"overrides":"#
+            + overrides + "}"
+        return try ConnectorConfig.parse(Array(text.utf8), substitution: substitution)
+    }
+
+    @Test("a topic's document settings override the connector's; other topics keep them")
+    func overrides() throws {
+        let config = try parse(#"{"db.public.orders":{"index.name":"${env:IDX}","delete.mode":"soft"}}"#)
+        let orders = try #require(config.routingOverrides["db.public.orders"])
+        #expect(orders.deleteMode == .soft)
+        #expect(config.routing.deleteMode == .hard)
+        #expect(config.routingOverrides["db.public.items"] == nil)
+        let router = orders.router
+        let value = Array(#"{"op":"c","after":{"id":1,"secret":"x","n":2},"source":{"lsn":5,"table":"orders","connector":"postgresql"}}"#.utf8)
+        guard case .write(let item) = try router.route(topic: "db.public.orders", offset: 0, key: Array(#"{"id":1}"#.utf8), value: value) else {
+            Issue.record("expected a write"); return
+        }
+        #expect(item.index == "orders-v2")
+        #expect(!String(decoding: item.bytes, as: UTF8.self).contains("secret"), "the connector's fields.exclude still applies")
+    }
+
+    @Test("override mistakes name the topic and key")
+    func mistakes() {
+        let bad = #expect(throws: ConfigError.self) { try parse(#"{"db.public.orders":{"delete.mode":"sometimes"}}"#) }
+        #expect(bad?.key == "overrides.db.public.orders.delete.mode")
+        let notPerTopic = #expect(throws: ConfigError.self) { try parse(#"{"db.public.orders":{"batch.size":"5"}}"#) }
+        #expect(notPerTopic?.key == "overrides.db.public.orders.batch.size")
+        let shape = #expect(throws: ConfigError.self) { try parse(#"{"db.public.orders":"soft"}"#) }
+        #expect(shape?.key == "overrides.db.public.orders")
+    }
+}

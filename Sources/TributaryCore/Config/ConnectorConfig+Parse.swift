@@ -29,16 +29,41 @@ extension ConnectorConfig {
         guard let root = json.objectValue else {
             throw ConfigError(key: nil, "expected a JSON object {\"name\": …, \"config\": {…}}", connector: fallbackName)
         }
-        for key in root.keys where key != "name" && key != "config" {
-            throw ConfigError(key: key, "unknown top-level key; a connector file has only 'name' and 'config'", connector: fallbackName)
+        for key in root.keys where key != "name" && key != "config" && key != "overrides" {
+            throw ConfigError(
+                key: key, "unknown top-level key; a connector file has 'name', 'config' and optionally 'overrides'",
+                connector: fallbackName)
         }
         guard let configObject = root["config"]?.objectValue else {
             throw ConfigError(key: "config", "is required and must be an object of settings", connector: fallbackName)
         }
+        let raw = try settings(configObject, substitution: substitution, path: "", connector: fallbackName)
+        let name = root["name"]?.stringValue ?? raw["name"] ?? fallbackName
+        guard let name, !name.isEmpty else {
+            throw ConfigError(key: "name", "is required: name the connector (it also names the consumer group)")
+        }
+        do {
+            var config = try build(name: name, values: ConfigValues(values: raw))
+            if let overrides = root["overrides"] {
+                config.routingOverrides = try routingOverrides(overrides, base: raw, substitution: substitution)
+            }
+            return config
+        } catch {
+            var error = error
+            error.connector = name
+            throw error
+        }
+    }
+
+    /// A settings object as strings (Kafka Connect style), references resolved.
+    private static func settings(
+        _ object: JSONObject, substitution: Substitution, path: String, connector: String?
+    ) throws(ConfigError) -> [String: String] {
         var raw: [String: String] = [:]
-        for (key, value) in configObject {
+        for (key, value) in object {
+            let shown = path + key
             switch value {
-            case .string(let text): raw[key] = try substitution.resolve(text, key: key)
+            case .string(let text): raw[key] = try substitution.resolve(text, key: shown)
             case .number(let number): raw[key] = number.text
             case .bool(let flag): raw[key] = flag ? "true" : "false"
             case .null: continue
@@ -46,26 +71,53 @@ extension ConnectorConfig {
                 var parts: [String] = []
                 for item in items {
                     guard let text = item.stringValue else {
-                        throw ConfigError(key: key, "expected a string or a list of strings", connector: fallbackName)
+                        throw ConfigError(key: shown, "expected a string or a list of strings", connector: connector)
                     }
-                    parts.append(try substitution.resolve(text, key: key))
+                    parts.append(try substitution.resolve(text, key: shown))
                 }
                 raw[key] = parts.joined(separator: ",")
             case .object:
-                throw ConfigError(key: key, "expected a string, number or boolean, got an object", connector: fallbackName)
+                throw ConfigError(key: shown, "expected a string, number or boolean, got an object", connector: connector)
             }
         }
-        let name = root["name"]?.stringValue ?? raw["name"] ?? fallbackName
-        guard let name, !name.isEmpty else {
-            throw ConfigError(key: "name", "is required: name the connector (it also names the consumer group)")
+        return raw
+    }
+
+    /// Per-topic document settings: `"overrides": {"<topic>": {"fields.exclude": …}}`.
+    ///
+    /// Each topic's settings are the connector's with the override keys on
+    /// top; only keys that shape documents may be overridden (index name,
+    /// fields, metadata, routing, pipeline, versions, delete/truncate/TOAST
+    /// modes, formats), and each one is validated like its connector-level twin.
+    private static func routingOverrides(
+        _ value: JSONValue, base: [String: String], substitution: Substitution
+    ) throws(ConfigError) -> [String: RoutingSettings] {
+        guard let topics = value.objectValue else {
+            throw ConfigError(key: "overrides", "must be an object of topic names to settings objects")
         }
-        do {
-            return try build(name: name, values: ConfigValues(values: raw))
-        } catch {
-            var error = error
-            error.connector = name
-            throw error
+        var result: [String: RoutingSettings] = [:]
+        for (topic, settingsValue) in topics {
+            guard let object = settingsValue.objectValue else {
+                throw ConfigError(key: "overrides.\(topic)", "must be an object of settings")
+            }
+            let own = try settings(object, substitution: substitution, path: "overrides.\(topic).", connector: nil)
+            var merged = base
+            for (key, value) in own { merged[key] = value }
+            var values = ConfigValues(values: merged)
+            do {
+                result[topic] = try routingSettings(&values)
+            } catch {
+                var error = error
+                if let key = error.key, own[key] != nil { error.key = "overrides.\(topic).\(key)" }
+                throw error
+            }
+            for key in own.keys.sorted() where !values.read.contains(key) {
+                throw ConfigError(
+                    key: "overrides.\(topic).\(key)",
+                    "cannot be set per topic (only document settings such as index.name, fields.*, metadata.*, delete.mode can)")
+            }
         }
+        return result
     }
 
     private static func build(name: String, values: ConfigValues) throws(ConfigError) -> ConnectorConfig {

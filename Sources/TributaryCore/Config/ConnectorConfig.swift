@@ -32,6 +32,8 @@ public struct ConnectorConfig: Sendable {
     public var batching: BatchSettings
     public var retry: RetrySettings
     public var routing: RoutingSettings
+    /// Per-topic document settings from the file's `overrides` object.
+    public var routingOverrides: [String: RoutingSettings] = [:]
     /// `errors.deadletterqueue.topic.name`.
     public var deadLetterTopic: String?
     public var poisonPolicy: PoisonPolicy
