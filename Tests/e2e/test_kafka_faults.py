@@ -4,6 +4,8 @@ import base64
 import random
 import time
 
+import pytest
+
 from harness import Worker, connector, wait_until
 from test_pipeline import assert_index_exact, load, progress_counters
 from workload import envelope, generate, key
@@ -11,13 +13,16 @@ from workload import envelope, generate, key
 FAST_GROUP = {"kafka.session.timeout.ms": 3000, "kafka.heartbeat.interval.ms": 300}
 
 
-def test_three_workers_scale_out_one_killed_one_stopped(kafka, opensearch, tmp_path):
+@pytest.mark.parametrize("strategy", ["range,roundrobin", "cooperative-sticky"])
+def test_three_workers_scale_out_one_killed_one_stopped(kafka, opensearch, tmp_path, strategy):
     """Three workers in one group over 12 partitions: start one, add two, SIGKILL
-    one mid-stream, stop one gracefully; the survivor finishes. Exact final state."""
+    one mid-stream, stop one gracefully; the survivor finishes. Exact final state,
+    with eager and with cooperative incremental assignment."""
     workload = generate(seed=11, ids=2000, changes=6000, partitions=12)
     load(kafka, workload)
     config = connector("e2e-scale", kafka, opensearch, workload.topic,
-                       **FAST_GROUP, **{"batch.size": 100, "max.in.flight.requests": 1})
+                       **FAST_GROUP, **{"batch.size": 100, "max.in.flight.requests": 1,
+                                        "kafka.partition.assignment.strategy": strategy})
     workers = []
     for i in range(3):
         folder = tmp_path / f"w{i}"  # one folder each: same connector name, so the same group
@@ -124,3 +129,34 @@ def test_arbitrary_bytes_are_all_accounted_for(kafka, opensearch, tmp_path):
     assert counters["consumed"] == len(records)
     assert counters["dlq"] == garbage and counters["indexed"] == len(good)
     assert counters["skipped"] == null_json > 0
+
+
+def test_unwritable_dlq_stops_progress_without_loss(kafka, opensearch, tmp_path):
+    """Produce requests (API key 0) to the DLQ fail for a while: the poison
+    pill's offset is not committed past, good records around it are still
+    indexed, and once the DLQ accepts writes everything completes."""
+    topic, dlq = "pg.inventory.blocked", "blocked-dlq"
+    kafka.control(f"topic {topic} 1")
+    kafka.control(f"topic {dlq} 1")
+    records = [{"partition": 0, "key": key(i, False), "value": envelope("c", None, {"id": i}, 10 + i, "blocked", False)}
+               for i in range(1, 21)]
+    records.insert(10, {"partition": 0, "key": key(99, False), "value_raw": "{broken"})
+    kafka.produce(topic, records)
+    # NOT_ENOUGH_REPLICAS (19) is retriable: librdkafka retries, then reports a delivery failure.
+    kafka.control("request-errors 0 " + " ".join(["19"] * 400))
+    worker = Worker(connector("e2e-dlq-down", kafka, opensearch, topic, **{
+        "errors.deadletterqueue.topic.name": dlq, "kafka.message.timeout.ms": "2000",
+        "kafka.retry.backoff.ms": "50"}), tmp_path).start()
+    try:
+        wait_until(lambda: opensearch.count("blocked") == 20, 60, "good records indexed")
+        time.sleep(3)
+        parts = kafka.offsets("tributary-e2e-dlq-down", topic)
+        assert parts[0]["committed"] in (None, 10), f"committed past the undelivered poison pill: {parts}"
+        assert kafka.consume(dlq) == []
+        assert "dead-letter" in worker.output()
+        kafka.control("clear-request-errors 0")
+        wait_until(lambda: kafka.fully_committed("tributary-e2e-dlq-down", topic), 90, "all offsets committed")
+        dead = kafka.consume(dlq)
+        assert len(dead) == 1 and dead[0]["value"] == "{broken"
+    finally:
+        assert worker.stop() == 0, worker.output()[-3000:]
