@@ -37,10 +37,9 @@ extension ConnectorPipeline {
     }
 
     private func markCommitted(_ tp: TopicPartition, _ offset: Int64) {
-        guard var state = partitions[tp] else { return }
-        if state.progress.committed.map({ offset > $0 }) ?? true { lastCommitAdvanceMs = monotonicMs() }
-        state.progress.markCommitted(offset)
-        partitions[tp] = state
+        guard let slot = partitions.index(forKey: tp) else { return }
+        if partitions.values[slot].progress.committed.map({ offset > $0 }) ?? true { lastCommitAdvanceMs = monotonicMs() }
+        partitions.values[slot].progress.markCommitted(offset)
     }
 
     /// Applies the rebalance events recorded during the last poll.

@@ -50,6 +50,8 @@ final class ConnectorPipeline: @unchecked Sendable {
     var lastProgressMs: UInt64 = monotonicMs()
     var lastCommitAdvanceMs: UInt64 = monotonicMs()
     var fatal: PipelineError?
+    /// Threads that route a large poll in parallel (the machine's cores).
+    let routingParallelism = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// A connection for requests outside `_bulk` (truncate, index creation), used on the driver thread.
     let adminConnection: OpenSearchConnection
     /// Indexes whose derived mappings are settled (`index.mappings=derived`; see `prepareIndex`).
@@ -135,7 +137,12 @@ final class ConnectorPipeline: @unchecked Sendable {
             return
         }
         handleRebalances()
-        for message in messages { accept(message) }
+        if !messages.isEmpty {
+            for (message, decision) in zip(messages, route(messages)) {
+                accept(message, decision)
+                if fatal != nil { break }
+            }
+        }
         collectResults()
         collectDeadLetterReports()
         promoteDueRetries(now: monotonicMs())
@@ -182,31 +189,61 @@ final class ConnectorPipeline: @unchecked Sendable {
     }
 
     /// Tracks and routes one consumed record.
-    private func accept(_ message: KafkaMessage) {
+    /// Routes a poll's messages. Routing is pure and costs tens of
+    /// microseconds per record, so a large poll is split over the cores
+    /// (Dispatch's worker threads, never the cooperative pool); the results
+    /// are then applied in order on the driver thread.
+    private func route(_ messages: [KafkaMessage]) -> [Result<DocumentRouter.Decision, DecodeError>] {
+        @Sendable func routeOne(_ message: KafkaMessage) -> Result<DocumentRouter.Decision, DecodeError> {
+            do {
+                return .success(
+                    try router(for: message.topic).route(
+                        topic: message.topic, offset: message.offset, key: message.key, value: message.value))
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard messages.count >= 64, routingParallelism > 1 else { return messages.map(routeOne) }
+        let chunks = routingParallelism * 4
+        let chunkSize = (messages.count + chunks - 1) / chunks
+        let results = UnsafeMutableBufferPointer<Result<DocumentRouter.Decision, DecodeError>?>.allocate(capacity: messages.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let output = SendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = chunk * chunkSize
+            let end = min(messages.count, start + chunkSize)
+            guard start < end else { return }
+            for index in start..<end { output.buffer[index] = routeOne(messages[index]) }
+        }
+        return results.map { $0! }
+    }
+
+    /// Tracks one consumed record and applies its routing decision.
+    private func accept(_ message: KafkaMessage, _ decision: Result<DocumentRouter.Decision, DecodeError>) {
         let tp = TopicPartition(topic: message.topic, partition: message.partition)
-        guard var state = partitions[tp] else {
+        // Mutate in place: a copy of the state would copy its offset arrays on every record.
+        guard let slot = partitions.index(forKey: tp) else {
             // Fetched before a revoke took effect: not ours any more.
             return
         }
-        guard state.progress.track(message.offset) else { return }
-        state.position = message.offset + 1
-        partitions[tp] = state
+        guard partitions.values[slot].progress.track(message.offset) else { return }
+        partitions.values[slot].position = message.offset + 1
         outstandingRecords += 1
         stats.consumed += 1
-        var work = WorkItem(partition: tp, generation: state.generation, offset: message.offset, item: nil, message: message)
-        do {
-            switch try router(for: message.topic).route(topic: message.topic, offset: message.offset, key: message.key, value: message.value) {
-            case .skip:
-                stats.skipped += 1
-                confirm(work)
-            case .write(let item):
-                work.item = item
-                guard prepareIndex(item.index, for: message) else { return }
-                enqueue(work)
-            case .deleteAll(let index):
-                truncate(index, work)
-            }
-        } catch {
+        var work = WorkItem(
+            partition: tp, generation: partitions.values[slot].generation, offset: message.offset, item: nil, message: message)
+        switch decision {
+        case .success(.skip):
+            stats.skipped += 1
+            confirm(work)
+        case .success(.write(let item)):
+            work.item = item
+            guard prepareIndex(item.index, for: message) else { return }
+            enqueue(work)
+        case .success(.deleteAll(let index)):
+            truncate(index, work)
+        case .failure(let error):
             if error.code == .nullValue {
                 fatal = PipelineError(message: "\(message.topic)[\(message.partition)]@\(message.offset): \(error.message)")
                 return
@@ -227,10 +264,11 @@ final class ConnectorPipeline: @unchecked Sendable {
 
     /// Marks a record confirmed.
     func confirm(_ work: WorkItem) {
-        guard var state = partitions[work.partition], state.generation == work.generation else { return }
-        if state.progress.confirm(work.offset) {
+        guard let slot = partitions.index(forKey: work.partition), partitions.values[slot].generation == work.generation else {
+            return
+        }
+        if partitions.values[slot].progress.confirm(work.offset) {
             outstandingRecords -= 1
-            partitions[work.partition] = state
             lastProgressMs = monotonicMs()
         }
     }
@@ -250,6 +288,7 @@ final class ConnectorPipeline: @unchecked Sendable {
             guard force || lingered || readyCount >= config.batching.maxRecords else { return }
             var items: [WorkItem] = []
             var body: [UInt8] = []
+            body.reserveCapacity(min(config.batching.maxBytes, 1 << 20))
             while readyHead < ready.count && items.count < config.batching.maxRecords {
                 let work = ready[readyHead]
                 if !isCurrent(work) {
@@ -341,4 +380,10 @@ final class ManagedAtomicFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
+}
+
+/// Lends a buffer to `concurrentPerform`, whose iterations write disjoint indexes.
+private struct SendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

@@ -47,16 +47,16 @@ public final class SchemaCache: Sendable {
     /// form) by comparing bytes, without scanning the schema at all. Returns
     /// the cached schema and the payload's byte range, or `nil`.
     func matchLast(_ bytes: UnsafeRawBufferPointer) -> (schema: JSONValue, payload: Range<Int>)? {
-        let head = #"{"schema":"#.utf8
-        let middle = #","payload":"#.utf8
-        guard bytes.count > head.count, bytes.starts(with: head) else { return nil }
+        let head: StaticString = #"{"schema":"#
+        let middle: StaticString = #","payload":"#
+        guard Self.matches(bytes, at: 0, head) else { return nil }
         return state.withLock { state -> (schema: JSONValue, payload: Range<Int>)? in
             for entry in state.recent {
-                let schemaEnd = head.count + entry.bytes.count
-                let payloadStart = schemaEnd + middle.count
+                let schemaEnd = head.utf8CodeUnitCount + entry.bytes.count
+                let payloadStart = schemaEnd + middle.utf8CodeUnitCount
                 guard payloadStart < bytes.count,
-                    Self.equal(entry.bytes, UnsafeRawBufferPointer(rebasing: bytes[head.count..<schemaEnd])),
-                    UnsafeRawBufferPointer(rebasing: bytes[schemaEnd..<payloadStart]).elementsEqual(middle)
+                    Self.equal(entry.bytes, UnsafeRawBufferPointer(rebasing: bytes[head.utf8CodeUnitCount..<schemaEnd])),
+                    Self.matches(bytes, at: schemaEnd, middle)
                 else { continue }
                 var end = bytes.count
                 while end > payloadStart, EnvelopeScanner.isSpace(bytes[end - 1]) { end -= 1 }
@@ -65,6 +65,16 @@ public final class SchemaCache: Sendable {
             }
             return nil
         }
+    }
+
+    /// Whether `literal` stands in `bytes` at `offset`.
+    @inline(__always)
+    private static func matches(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard offset + count <= bytes.count else { return false }
+        let text = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
+        for i in 0..<count where bytes[offset + i] != text[i] { return false }
+        return true
     }
 
     /// Keeps the few most recent schemas first: a record's key and value
