@@ -64,7 +64,7 @@ struct OutcomeClassifierTests {
         #expect(backoff.ceilingMs(attempt: 0) == 100)
         #expect(backoff.ceilingMs(attempt: 3) == 800)
         #expect(backoff.ceilingMs(attempt: 60) == 5000)
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let delays = (0..<1000).map { _ in backoff.delayMs(attempt: 2, using: &generator) }
         #expect(delays.allSatisfy { (0...400).contains($0) })
         #expect(Set(delays).count > 100, "jitter spreads the delays")

@@ -49,7 +49,7 @@ struct PartitionProgressTests {
 
     @Test("random confirmation orders never commit past an unconfirmed record")
     func randomOrders() {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<200 {
             var progress = PartitionProgress()
             var offsets: [Int64] = []
@@ -71,18 +71,5 @@ struct PartitionProgressTests {
             #expect(progress.committable == next + 1)
             #expect(progress.tracked == 0)
         }
-    }
-}
-
-/// A small seeded generator so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
