@@ -19,12 +19,13 @@ build: deps
 	$(SWIFT) build
 
 ## Every test tier: pure core, Kafka against the mock cluster, OpenSearch
-## against osmem-server, and end to end with the worker process.
-test: build test-unit test-e2e
+## against osmem-server, end to end with the worker process, and the CI-sized
+## benchmark gate (Tributary >= 3x the Python reference sink).
+test: build test-unit test-e2e bench-ci
 
 test-unit:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 test-e2e:
 	TRIBUTARY_BIN=$(BIN) $(PYTHON) -m pytest -v -p no:cacheprovider Tests/e2e
@@ -35,3 +36,28 @@ demo:
 
 clean:
 	rm -rf .build out
+
+## Benchmark (issue 5, Benchmarks/README.md): the fastbulk endpoint's own
+## ceiling, then kcat, the Python reference sink and Tributary side by side on
+## the mock cluster; freshness and memory modes. Writes Benchmarks/results/.
+## `bench-ci` is the ~1-2 minute version that fails when Tributary's events/s
+## is below 3x the Python sink's. BENCH_ARGS passes options to run.py.
+BENCH_BIN := .build-bench/release
+BENCH_ARGS ?=
+
+.PHONY: bench bench-ci bench-build bench-setup
+
+bench-setup:
+	apt-get install -y kcat gcc linux-perf
+	$(PYTHON) -m pip install confluent-kafka opensearch-py pytest
+
+bench-build:
+	$(SWIFT) build -c release --scratch-path .build-bench
+
+bench: bench-build
+	$(PYTHON) -m pytest -q -p no:cacheprovider Benchmarks/test_fastbulk.py
+	$(PYTHON) Benchmarks/run.py --bin $(BENCH_BIN) $(BENCH_ARGS)
+
+bench-ci: deps bench-build
+	$(PYTHON) -m pytest -q -p no:cacheprovider Benchmarks/test_fastbulk.py
+	$(PYTHON) Benchmarks/run.py --ci --modes ceiling,throughput --bin $(BENCH_BIN) $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Produces the benchmark workload (workload.py) with confluent-kafka.
 
-  produce.py load       --bootstrap B --events N [--seed S]
+  produce.py load       --bootstrap B --events N [--seed S] [--no-schema]
       the N records as fast as possible; waits for every delivery.
   produce.py rate       --bootstrap B --rate R --seconds T [--seed S]
       R changes/s for T seconds, `source.ts_ms` and `updated_at` set to the
@@ -11,6 +11,10 @@
       versions keep growing), as fast as the sink drains: production pauses while
       more than L bulk items are not yet at the endpoint (the mock cluster keeps
       only a few MB per partition, so the backlog cannot be larger).
+
+librdkafka's mock broker answers a Fetch with one message set per partition,
+so `load` and `continuous` use large batches (linger.ms 200/100, batch.size
+1 MB); otherwise every consumer would be capped by the producer's batching.
 
 Prints one JSON line of totals on stdout.
 """
@@ -70,8 +74,10 @@ def finish(producer: Producer, counter: Counter, totals: dict) -> int:
 
 
 def load(args) -> int:
-    records = workload.generate(args.seed, args.events, args.partitions)
-    producer, counter = make_producer(args.bootstrap, 20), Counter()
+    records = workload.generate(args.seed, args.events, args.partitions, schema=not args.no_schema)
+    # Large batches: librdkafka's mock broker returns one message set per
+    # partition per Fetch, so small producer batches would cap every consumer.
+    producer, counter = make_producer(args.bootstrap, 200), Counter()
     started = time.monotonic()
     for i, rec in enumerate(records):
         send(producer, args.topic, rec, rec.value, counter)
@@ -132,7 +138,7 @@ def continuous(args) -> int:
             continue
         m = lsn_re.search(rec.value)
         parts.append((rec.value[:m.start(1)], int(m.group(1)), rec.value[m.end(1):]))
-    producer, counter = make_producer(args.bootstrap, 20), Counter()
+    producer, counter = make_producer(args.bootstrap, 100), Counter()
     records = items = size = 0
     paused_s = 0.0
     started = time.monotonic()
@@ -170,6 +176,7 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=5000)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--linger-ms", type=int, default=5)
+    ap.add_argument("--no-schema", action="store_true", help="load: the same changes without the JsonConverter schema")
     ap.add_argument("--endpoint")
     ap.add_argument("--max-lag", type=int, default=15_000)
     ap.add_argument("--pool", type=int, default=20_000)

@@ -118,7 +118,8 @@ class Record:
 class Generator:
     """Produces records one by one; deterministic for a seed."""
 
-    def __init__(self, seed: int, partitions: int = 24, initial_ids: int = 2000, description_chars: int = 200):
+    def __init__(self, seed: int, partitions: int = 24, initial_ids: int = 2000, description_chars: int = 200,
+                 schema: bool = True):
         self.rng = random.Random(seed)
         self.partitions = partitions
         self.live: list[int] = list(range(1, initial_ids + 1))
@@ -127,6 +128,7 @@ class Generator:
         self.tx = 500
         self.n = 0
         self.description_chars = description_chars
+        self.schema = schema  # False: the bare envelope and key of schemas.enable=false
 
     def _row(self, i: int, sent_placeholder: bool) -> dict:
         r = self.rng
@@ -157,12 +159,14 @@ class Generator:
                   "snapshot": "false", "db": "inventory", "sequence": f'["{self.lsn - 8}","{self.lsn}"]',
                   "schema": "public", "table": TABLE, "txId": self.tx, "lsn": self.lsn, "xmin": None}
         payload = {"before": before, "after": after, "source": source, "op": op, "ts_ms": ts, "transaction": None}
-        text = VALUE_PREFIX + _dump(payload) + "}"
+        text = VALUE_PREFIX + _dump(payload) + "}" if self.schema else _dump(payload)
         if sent_placeholder:  # placeholders must be JSON numbers once filled
             text = text.replace(f'"{SENT_US}"', SENT_US).replace(f'"{SENT_MS}"', SENT_MS)
         return text
 
     def key(self, i: int) -> bytes:
+        if not self.schema:
+            return ('{"id":' + str(i) + "}").encode()
         return (KEY_PREFIX + '{"id":' + str(i) + "}}").encode()
 
     def next(self, sent_placeholder: bool = False) -> list[Record]:
@@ -189,9 +193,9 @@ class Generator:
         return [Record(i % self.partitions, self.key(i), value.encode(), True)]
 
 
-def generate(seed: int, events: int, partitions: int = 24) -> list[Record]:
+def generate(seed: int, events: int, partitions: int = 24, schema: bool = True) -> list[Record]:
     """Exactly `events` records (a delete's tombstone may end one short of a pair)."""
-    g = Generator(seed, partitions)
+    g = Generator(seed, partitions, schema=schema)
     out: list[Record] = []
     while len(out) < events:
         out.extend(g.next())

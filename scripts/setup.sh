@@ -6,5 +6,5 @@ SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq librdkafka-dev libcurl4-openssl-dev kcat pkg-config openssl >/dev/null
-python3 -m pip install -q --disable-pip-version-check osmem-server pytest
+$SUDO apt-get install -y -qq librdkafka-dev libcurl4-openssl-dev kcat pkg-config openssl gcc >/dev/null
+python3 -m pip install -q --disable-pip-version-check osmem-server pytest confluent-kafka opensearch-py

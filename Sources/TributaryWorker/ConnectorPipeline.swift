@@ -208,7 +208,11 @@ final class ConnectorPipeline: @unchecked Sendable {
         let chunkSize = (messages.count + chunks - 1) / chunks
         let results = UnsafeMutableBufferPointer<Result<DocumentRouter.Decision, DecodeError>?>.allocate(capacity: messages.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // Release the decisions (their encoded bytes) before freeing the buffer.
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         let output = SendableBuffer(results)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = chunk * chunkSize

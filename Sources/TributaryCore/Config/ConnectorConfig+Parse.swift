@@ -178,7 +178,7 @@ extension ConnectorConfig {
             maxBytes: try values.int("batch.max.bytes", default: 5 * 1024 * 1024, range: 1024...(512 * 1024 * 1024)),
             lingerMs: try values.int("linger.ms", default: 5, range: 0...60_000),
             maxInFlight: try values.int("max.in.flight.requests", default: 4, range: 1...64),
-            maxBufferedRecords: try values.int("max.buffered.records", default: 20_000, range: 1...10_000_000)
+            maxBufferedRecords: try values.int("max.buffered.records", default: 10_000, range: 1...10_000_000)
         )
         guard batching.maxBufferedRecords >= batching.maxRecords else {
             throw ConfigError(key: "max.buffered.records", "must be at least batch.size (\(batching.maxRecords))")
@@ -248,6 +248,9 @@ extension ConnectorConfig {
         kafka["group.id"] = kafka["group.id"] ?? "tributary-\(name)"
         kafka["auto.offset.reset"] = kafka["auto.offset.reset"] ?? "earliest"
         kafka["client.id"] = kafka["client.id"] ?? "tributary-\(name)"
+        // librdkafka prefetches up to 64 MB by default; 16 MB keeps fetching ahead
+        // while leaving room for the sink's own bounded buffer.
+        kafka["queued.max.messages.kbytes"] = kafka["queued.max.messages.kbytes"] ?? "16384"
         return kafka
     }
 

@@ -1,0 +1,1 @@
+"""The benchmark runner's parts (run.py is the entry point)."""
