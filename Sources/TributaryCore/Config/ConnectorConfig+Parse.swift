@@ -248,9 +248,11 @@ extension ConnectorConfig {
         kafka["group.id"] = kafka["group.id"] ?? "tributary-\(name)"
         kafka["auto.offset.reset"] = kafka["auto.offset.reset"] ?? "earliest"
         kafka["client.id"] = kafka["client.id"] ?? "tributary-\(name)"
-        // librdkafka prefetches up to 64 MB by default; 16 MB keeps fetching ahead
-        // while leaving room for the sink's own bounded buffer.
-        kafka["queued.max.messages.kbytes"] = kafka["queued.max.messages.kbytes"] ?? "16384"
+        // librdkafka 2.0 stops fetching for about a second whenever its prefetch queue
+        // passes this bound (the backoff is only configurable from 2.1), so a bound
+        // the pipeline drains in a fraction of a second leaves it idle. 128 MB keeps
+        // the pipeline fed (measured in Benchmarks/README.md) and still bounds memory.
+        kafka["queued.max.messages.kbytes"] = kafka["queued.max.messages.kbytes"] ?? "131072"
         // Freshness: an idle partition's fetch returns within 50 ms of new data
         // instead of librdkafka's 500 ms default (costs only idle fetches).
         kafka["fetch.wait.max.ms"] = kafka["fetch.wait.max.ms"] ?? "50"
