@@ -34,6 +34,17 @@ struct CommonOptions: ParsableArguments {
         }
         return Logger(label: "tributary")
     }
+
+    /// The connectors at `--config`; a problem is printed naming the file and
+    /// key, and exits with status 2.
+    func loadConnectors() throws -> [ConnectorConfig] {
+        do {
+            return try ConnectorFiles.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("invalid configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
 }
 
 struct Run: AsyncParsableCommand {
@@ -43,13 +54,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try options.bootstrapLogging()
-        let configs: [ConnectorConfig]
-        do {
-            configs = try ConnectorFiles.load(path: options.config)
-        } catch {
-            logger.critical("invalid configuration", metadata: ["error": "\(error)"])
-            throw ExitCode(2)
-        }
+        let configs = try options.loadConnectors()
         let services = configs.map { ServiceGroupConfiguration.ServiceConfiguration(service: ConnectorService(config: $0, logger: logger)) }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -74,14 +79,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() throws {
-        let configs: [ConnectorConfig]
-        do {
-            configs = try ConnectorFiles.load(path: options.config)
-        } catch {
-            FileHandle.standardError.write(Data("invalid configuration: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        for config in configs {
+        for config in try options.loadConnectors() {
             print("connector \(config.name): OK")
             print("  consumer group: \(config.kafka["group.id"] ?? "")")
             switch config.subscription {
@@ -124,13 +122,7 @@ struct DeadLetters: ParsableCommand {
 
         func run() throws {
             let logger = try options.bootstrapLogging()
-            let configs: [ConnectorConfig]
-            do {
-                configs = try ConnectorFiles.load(path: options.config)
-            } catch {
-                FileHandle.standardError.write(Data("invalid configuration: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+            let configs = try options.loadConnectors()
             let chosen = connector.map { name in configs.filter { $0.name == name } } ?? configs
             guard chosen.count == 1, let config = chosen.first else {
                 let names = configs.map(\.name).joined(separator: ", ")
