@@ -102,17 +102,10 @@ extension ConnectorPipeline {
         while pending() && monotonicMs() < deadline && fatal == nil {
             collectResults()
             collectDeadLetterReports()
-            promoteDue()
+            promoteDueRetries(now: monotonicMs())
             dispatch(force: true)
             if pending() { sleepBriefly() }
         }
-    }
-
-    private func promoteDue() {
-        let now = monotonicMs()
-        let due = waiting.filter { $0.notBefore <= now && isCurrent($0) }
-        waiting.removeAll { $0.notBefore <= now || !isCurrent($0) }
-        for work in due { enqueue(work) }
     }
 
     private func sleepBriefly() {

@@ -324,7 +324,9 @@ final class ConnectorPipeline: @unchecked Sendable {
         }
     }
 
-    private func promoteDueRetries(now: UInt64) {
+    /// Moves retries whose backoff has passed back to the ready queue and
+    /// drops those of partitions no longer assigned.
+    func promoteDueRetries(now: UInt64) {
         guard !waiting.isEmpty else { return }
         var still: [WorkItem] = []
         for work in waiting {

@@ -4,9 +4,7 @@ import Testing
 @Suite("Connector files: index.mappings and decimal.mapping")
 struct IndexMappingConfigTests {
     func parse(_ settings: String) throws(ConfigError) -> ConnectorConfig {
-        let text = #"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:9092","connection.url":"http://os:9200""#
-            + (settings.isEmpty ? "" : "," + settings) + "}}"
-        return try ConnectorConfig.parse(Array(text.utf8), substitution: Substitution(environment: { _ in nil }, readFile: { _ in "" }))
+        try parseTestConnector(settings)
     }
 
     @Test("defaults: no derived mappings; scaled_float decimals")
