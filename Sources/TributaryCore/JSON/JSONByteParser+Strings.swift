@@ -105,7 +105,7 @@ extension JSONByteParser {
         default:
             break
         }
-        appendUTF8(scalar)
+        UTF8Bytes.append(scalar: scalar, to: &scratch)
         return after
     }
 
@@ -114,37 +114,12 @@ extension JSONByteParser {
         var unit: UInt16 = 0
         for cursor in start..<(start + 4) {
             guard cursor < input.count else { throw stringError(.unexpectedEnd, at: cursor, contentStart: contentStart) }
-            let byte = input[cursor]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw stringError(.invalidEscape, at: cursor, contentStart: contentStart)
+            guard let digit = JSONStringScan.hexDigit(input[cursor]) else {
+                throw stringError(.invalidEscape, at: cursor, contentStart: contentStart)
             }
             unit = unit << 4 | UInt16(digit)
         }
         return unit
-    }
-
-    /// Appends the UTF-8 encoding of a scalar value (never a surrogate).
-    private mutating func appendUTF8(_ scalar: UInt32) {
-        switch scalar {
-        case 0..<0x80:
-            scratch.append(UInt8(scalar))
-        case 0x80..<0x800:
-            scratch.append(0xC0 | UInt8(scalar >> 6))
-            scratch.append(0x80 | UInt8(scalar & 0x3F))
-        case 0x800..<0x10000:
-            scratch.append(0xE0 | UInt8(scalar >> 12))
-            scratch.append(0x80 | UInt8(scalar >> 6 & 0x3F))
-            scratch.append(0x80 | UInt8(scalar & 0x3F))
-        default:
-            scratch.append(0xF0 | UInt8(scalar >> 18))
-            scratch.append(0x80 | UInt8(scalar >> 12 & 0x3F))
-            scratch.append(0x80 | UInt8(scalar >> 6 & 0x3F))
-            scratch.append(0x80 | UInt8(scalar & 0x3F))
-        }
     }
 
     /// A `String` holding `utf8`, which the caller has checked is well-formed.
@@ -179,33 +154,8 @@ extension JSONByteParser {
     }
 
     /// The offset where the first ill-formed UTF-8 sequence in `range` starts,
-    /// or `nil` when it is well-formed (Unicode Table 3-7).
+    /// or `nil` when it is well-formed.
     func firstInvalidUTF8(in range: Range<Int>) -> Int? {
-        var cursor = range.lowerBound
-        while cursor < range.upperBound {
-            let lead = input[cursor]
-            if lead < 0x80 {
-                cursor += 1
-                continue
-            }
-            let length: Int
-            var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; secondRange = 0xA0...0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; secondRange = 0x80...0x9F
-            case 0xF0: length = 4; secondRange = 0x90...0xBF
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; secondRange = 0x80...0x8F
-            default: return cursor
-            }
-            guard cursor + length <= range.upperBound, secondRange.contains(input[cursor + 1]) else { return cursor }
-            for continuation in (cursor + 2)..<(cursor + length) where input[continuation] & 0xC0 != 0x80 {
-                return cursor
-            }
-            cursor += length
-        }
-        return nil
+        UTF8Bytes.firstInvalid(in: input, range)
     }
 }

@@ -63,6 +63,11 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Appends well-formed UTF-8 text as a quoted, escaped JSON string.
+    mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+        appendQuoted(utf8)
+    }
+
     /// Appends `text` unchanged; the caller guarantees it is valid in context.
     public mutating func writeRaw(_ text: StaticString) {
         // withUTF8Buffer, not utf8Start: a one-scalar literal has no pointer.

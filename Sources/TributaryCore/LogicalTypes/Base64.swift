@@ -15,20 +15,28 @@ public enum Base64 {
 
     /// The bytes `text` encodes, or `nil` when it is not valid base64.
     public static func decode(_ text: String) -> [UInt8]? {
-        var utf8 = Array(text.utf8)
+        var out: [UInt8] = []
+        var text = text
+        let valid = text.withUTF8 { decode(utf8: $0, into: &out) }
+        return valid ? out : nil
+    }
+
+    /// Appends the bytes the base64 text `utf8` encodes to `out`; `false`
+    /// (with `out` in an unspecified state) when it is not valid base64.
+    static func decode(utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        var count = utf8.count
         var padding = 0
-        while utf8.last == UInt8(ascii: "=") {
-            utf8.removeLast()
+        while count > 0, utf8[count - 1] == UInt8(ascii: "=") {
+            count -= 1
             padding += 1
         }
-        guard padding <= 2, padding == 0 || (utf8.count + padding) % 4 == 0, utf8.count % 4 != 1 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count * 3 / 4)
+        guard padding <= 2, padding == 0 || (count + padding) % 4 == 0, count % 4 != 1 else { return false }
+        out.reserveCapacity(out.count + count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
-        for byte in utf8 {
+        for byte in UnsafeBufferPointer(rebasing: utf8[..<count]) {
             let value = table[Int(byte)]
-            guard value != 0xFF else { return nil }
+            guard value != 0xFF else { return false }
             accumulator = (accumulator << 6) | UInt32(value)
             bits += 6
             if bits >= 8 {
@@ -37,7 +45,7 @@ public enum Base64 {
             }
         }
         // Leftover bits of a short last quantum are ignored, as Java's decoder does.
-        return out
+        return true
     }
 
     /// The padded base64 text of `bytes`.

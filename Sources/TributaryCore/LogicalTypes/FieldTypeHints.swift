@@ -38,7 +38,7 @@ public enum FieldTypeHints {
 
     private static func converter(_ type: String) -> ValueConverter? {
         if let argument = argument(of: type, prefix: "decimal") {
-            guard let scale = Int(argument), abs(scale) <= ValueConverter.maxScale else { return nil }
+            guard let scale = Int(argument), scale.magnitude <= ValueConverter.maxScale.magnitude else { return nil }
             return .decimal(scale: scale)
         }
         if let argument = argument(of: type, prefix: "bits") {

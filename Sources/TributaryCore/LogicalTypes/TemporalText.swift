@@ -45,16 +45,21 @@ public enum TemporalText {
 
     /// `YYYY-MM-DDTHH:mm:ss.fffZ` (fraction per `unit`) of `count` units since the epoch.
     public static func timestamp(_ count: Int64, unit: Unit) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        appendTimestamp(count, unit: unit, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the text of `timestamp(count, unit:)`.
+    static func appendTimestamp(_ count: Int64, unit: Unit, to out: inout [UInt8]) {
         let perDay = unit.perSecond * 86_400
         let days = CivilCalendar.floorDiv(count, perDay)
         let ofDay = CivilCalendar.floorMod(count, perDay)
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
         appendDate(CivilCalendar.date(fromDays: days), to: &out)
         out.append(UInt8(ascii: "T"))
         appendTime(ofDay, unit: unit, digits: unit.timestampDigits, to: &out)
         out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `HH:mm:ss.ffffff` of `count` units since midnight (0 ≤ count ≤ 24 h).

@@ -24,7 +24,7 @@ extension ValueConverter {
         case .date:
             let days = try integer(value, field, "Date")
             guard let days else { return value }
-            guard abs(days) <= Self.maxDays else { throw invalid(field, "Date \(days) days is out of range") }
+            guard days.magnitude <= Self.maxDays.magnitude else { throw invalid(field, "Date \(days) days is out of range") }
             return .string(TemporalText.date(days: days))
 
         case .timeOfDay(let unit):
@@ -105,7 +105,7 @@ extension ValueConverter {
     }
 
     private func decimal(base64 text: String, scale: Int, options: LogicalTypeOptions, field: String) throws(DecodeError) -> JSONValue {
-        guard abs(scale) <= Self.maxScale else { throw invalid(field, "decimal scale \(scale) is out of range") }
+        guard scale.magnitude <= Self.maxScale.magnitude else { throw invalid(field, "decimal scale \(scale) is out of range") }
         guard let bytes = Base64.decode(text) else {
             throw invalid(field, "decimal value '\(text)' is not base64 (is the schema's scale parameter right?)")
         }

@@ -82,7 +82,19 @@ public struct DocumentRouter: Sendable {
     ///
     /// Throws `DecodeError` for a record that can never be written (a poison
     /// pill) or, with code `.nullValue`, for a tombstone under `fail`.
+    ///
+    /// The common record takes the streaming route (`routeStreaming`), which
+    /// gives the same decision without building the row; the rest, and every
+    /// record that fails, take the general path.
     public func route(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]?) throws(DecodeError) -> Decision {
+        if let value, streamingEligible, let decision = routeStreaming(topic: topic, offset: offset, key: key, value: value) {
+            return decision
+        }
+        return try routeGeneral(topic: topic, offset: offset, key: key, value: value)
+    }
+
+    /// `route` without the streaming route: decodes the whole value first.
+    func routeGeneral(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]?) throws(DecodeError) -> Decision {
         let decoded = try decoder.decode(value: value)
         switch decoded {
         case .control(let kind):

@@ -44,6 +44,18 @@ struct ValueConverterTests {
         return littleEndian ? be.reversed() : be
     }
 
+    @Test("extreme integers are reported, never trapped on (Int64.min has no absolute value)")
+    func extremes() {
+        #expect(throws: DecodeError.self) {
+            try ValueConverter.date.apply(.number(JSONNumber(Int64.min)), options: options, field: "d")
+        }
+        #expect(throws: DecodeError.self) {
+            try ValueConverter.variableScaleDecimal.apply(
+                .object(["scale": .number(JSONNumber(Int64.min)), "value": .string("AQ==")]), options: options, field: "v")
+        }
+        #expect((try? ValueConverter.timestamp(.microseconds).apply(.number(JSONNumber(Int64.min)), options: options, field: "t")) != nil)
+    }
+
     @Test("WKB and EWKB, both byte orders, become GeoJSON")
     func geometry() throws {
         // The PostgreSQL POINT fixture: AQEAAAAAAAAAAADwPwAAAAAAAABA = POINT(1 2), little endian.

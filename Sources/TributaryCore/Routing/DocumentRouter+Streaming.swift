@@ -1,0 +1,245 @@
+/// The streaming route: the common record — an insert, snapshot read or
+/// update of a Debezium envelope — goes from the record's bytes to its bulk
+/// item without building the row as a `JSONValue` tree.
+///
+/// The envelope's members are located in place; `source` (small) is parsed
+/// for the index name and the version; the `after` row is written straight
+/// into the bulk item by `RowTranscoder`, which copies values that need no
+/// change and converts only the logical-typed columns.
+///
+/// Contract: for any record, `routeStreaming` returns either `nil` or exactly
+/// the decision `route` would return through the general path (the same
+/// bulk bytes), and it never accepts a record the general path rejects.
+/// Anything unusual — deletes, truncates, TOASTed or `_`-prefixed columns,
+/// MongoDB, flattened rows, escapes in member names, a value that fails
+/// validation, any error — returns `nil`, and the general path decides (and
+/// reports errors with their exact cause). The differential tests hold the
+/// two paths together.
+extension DocumentRouter {
+    /// Whether this router's settings let records take the streaming route:
+    /// no column selection or renaming, no `routing.field`, no version from a
+    /// row column, metadata names that cannot collide with a column.
+    var streamingEligible: Bool {
+        guard decoder.format != .flattened, mapping.routingField == nil, !mapping.rewritesColumns else { return false }
+        if case .field = versionSource { return false }
+        if !mapping.metadataFields.isEmpty {
+            guard mapping.metadataPrefix.utf8.first == UInt8(ascii: "_") else { return false }
+            let fields = mapping.metadataFields
+            for index in fields.indices where fields[(index + 1)...].contains(fields[index]) { return false }
+        }
+        return true
+    }
+
+    /// The decision for a record on the streaming route, or `nil` when the
+    /// general path must decide (see the extension's contract).
+    func routeStreaming(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]) -> Decision? {
+        value.withUnsafeBytes { raw -> Decision? in
+            if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
+            guard let envelope = locateEnvelope(raw) else { return nil }
+            return routeEnvelope(envelope, raw: raw, topic: topic, offset: offset, key: key)
+        }
+    }
+
+    /// What `locateEnvelope` found: the parsed small parts and where the row is.
+    struct LocatedEnvelope {
+        var operation: ChangeOperation
+        var source: JSONObject?
+        var timestampMs: Int64?
+        var schema: JSONObject?
+        /// The `after` object's bytes.
+        var after: Range<Int>
+        /// How many containers enclose the `after` object's members (its own included).
+        var rowDepth: Int
+    }
+
+    /// Finds the payload (behind a known or new JsonConverter schema, or the
+    /// whole value without one) and its members, validating everything but
+    /// the `after` row, which the transcoder validates as it copies.
+    private func locateEnvelope(_ raw: UnsafeRawBufferPointer) -> LocatedEnvelope? {
+        let limits = decoder.limits
+        var schema: JSONObject?
+        var payload: Range<Int>
+        var payloadDepth: Int  // containers around the payload object's members
+        if let hit = decoder.schemas.matchLast(raw) {
+            schema = hit.schema.objectValue
+            payload = hit.payload
+            payloadDepth = 2
+        } else if let wrapper = EnvelopeScanner.scanWrapper(raw) {
+            guard let parsed = try? decoder.schemas.schema(for: UnsafeRawBufferPointer(rebasing: raw[wrapper.schema]), limits: limits)
+            else { return nil }
+            schema = parsed.objectValue
+            payload = wrapper.payload
+            payloadDepth = 2
+        } else {
+            payload = 0..<raw.count
+            payloadDepth = 1
+        }
+        guard limits.maxDepth > payloadDepth + 1 else { return nil }
+        let scan = JSONValidator(raw, limits: limits)
+
+        var operation: ChangeOperation?
+        var after: Range<Int>?
+        var source: JSONObject?
+        var timestampMs: Int64?
+        var seen = EnvelopeMembers()
+        var cursor = scan.skipSpace(payload.lowerBound)
+        guard cursor < payload.upperBound, raw[cursor] == UInt8(ascii: "{") else { return nil }
+        cursor = scan.skipSpace(cursor + 1)
+        guard cursor < payload.upperBound, raw[cursor] != UInt8(ascii: "}") else { return nil }
+        while true {
+            guard cursor < payload.upperBound, raw[cursor] == UInt8(ascii: "\""), let name = scan.skipString(cursor), !name.escaped
+            else { return nil }
+            let member = EnvelopeMembers.member(UnsafeRawBufferPointer(rebasing: raw[(cursor + 1)..<(name.end - 1)]))
+            cursor = scan.skipSpace(name.end)
+            guard cursor < payload.upperBound, raw[cursor] == UInt8(ascii: ":") else { return nil }
+            let start = scan.skipSpace(cursor + 1)
+            guard start < payload.upperBound, seen.insert(member) else { return nil }
+            let end: Int
+            switch member {
+            case .op:
+                guard raw[start] == UInt8(ascii: "\""), let text = scan.skipString(start), !text.escaped, text.end == start + 3,
+                    let op = ChangeOperation(byte: raw[start + 1]),
+                    op == .create || op == .read || op == .update
+                else { return nil }
+                operation = op
+                end = text.end
+            case .after:
+                guard raw[start] == UInt8(ascii: "{"), let skipped = EnvelopeScanner.skipValue(raw, start) else { return nil }
+                after = start..<skipped
+                end = skipped
+            case .before:
+                guard raw[start] == UInt8(ascii: "{") || raw[start] == UInt8(ascii: "n"),
+                    let skipped = scan.skipValue(start, depth: payloadDepth)
+                else { return nil }
+                end = skipped
+            case .source:
+                guard raw[start] == UInt8(ascii: "{"), let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
+                var sourceLimits = limits
+                sourceLimits.maxDepth -= payloadDepth
+                guard case .object(let object)? = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[start..<skipped]), limits: sourceLimits)
+                else { return nil }
+                source = object
+                end = skipped
+            case .timestamp:
+                guard let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
+                if raw[start] == UInt8(ascii: "-") || (raw[start] &- UInt8(ascii: "0")) < 10 {
+                    timestampMs = Int64(decimalDigits: UnsafeRawBufferPointer(rebasing: raw[start..<skipped]))
+                }
+                end = skipped
+            case .reserved:
+                return nil  // `payload`/`schema` inside a payload, or flattened-row metadata
+            case .other:
+                guard let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
+                end = skipped
+            }
+            cursor = scan.skipSpace(end)
+            guard cursor < payload.upperBound else { return nil }
+            if raw[cursor] == UInt8(ascii: "}") { break }
+            guard raw[cursor] == UInt8(ascii: ",") else { return nil }
+            cursor = scan.skipSpace(cursor + 1)
+        }
+        // Only whitespace may follow inside the payload's range (after it
+        // comes the wrapper's closing brace, already checked by the match).
+        guard scan.skipSpace(cursor + 1) >= payload.upperBound, let operation, let after else { return nil }
+        return LocatedEnvelope(
+            operation: operation, source: source, timestampMs: timestampMs, schema: schema, after: after,
+            rowDepth: payloadDepth + 1)
+    }
+
+    /// The `index` item for a located envelope, or `nil`.
+    private func routeEnvelope(
+        _ envelope: LocatedEnvelope, raw: UnsafeRawBufferPointer, topic: String, offset: Int64, key: [UInt8]?
+    ) -> Decision? {
+        let event = ChangeEvent(
+            operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
+        guard event.connector != "mongodb",
+            let recordKey = (try? decodeKey(key, mongo: false)) ?? nil,
+            let id = try? DocumentID.make(from: recordKey, delimiter: mapping.keyDelimiter),
+            let index = try? index(topic: topic, source: event.source)
+        else { return nil }
+        let version: ExternalVersion?
+        do {
+            version = try versionSource.externalVersion(of: event, offset: offset)
+        } catch {
+            return nil
+        }
+
+        let plan: RowPlan
+        if let rowSchema = event.rowSchema, rowSchema["fields"] != nil {
+            plan = plans.plan(for: rowSchema)
+        } else {
+            plan = mapping.fieldTypes
+        }
+        var metadata = JSONObject()
+        mapping.appendMetadata(to: &metadata, event: event, version: version)
+        if deleteMode == .soft { metadata["__deleted"] = .bool(false) }
+
+        var writer = JSONWriter(capacity: envelope.after.count + 192)
+        BulkItem.writeActionLine(
+            into: &writer, action: .index, index: index, id: id, version: version?.value,
+            versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
+        var transcoder = RowTranscoder(
+            input: JSONValidator(raw, limits: decoder.limits), plan: plan, options: mapping.logicalTypes, depth: envelope.rowDepth)
+        guard transcoder.write(row: envelope.after, appending: metadata, into: &writer) else { return nil }
+        writer.writeRaw("\n" as StaticString)
+        return .write(
+            BulkItem(
+                action: .index, index: index, id: id, version: version?.value, bytes: writer.bytes,
+                versionType: version?.type ?? .external, routing: nil))
+    }
+}
+
+/// The envelope members the streaming route tells apart, and which it has seen.
+struct EnvelopeMembers {
+    enum Member: UInt8 {
+        case op, after, before, source, timestamp, reserved, other
+    }
+
+    private var seen: UInt8 = 0
+
+    /// Records `member`; `false` when a named member comes twice (the general
+    /// path then decides which one counts).
+    mutating func insert(_ member: Member) -> Bool {
+        guard member != .other else { return true }
+        let bit: UInt8 = 1 << member.rawValue
+        guard seen & bit == 0 else { return false }
+        seen |= bit
+        return true
+    }
+
+    static func member(_ name: UnsafeRawBufferPointer) -> Member {
+        switch name.count {
+        case 2 where name.elementsEqual("op".utf8): .op
+        case 5 where name.elementsEqual("after".utf8): .after
+        case 5 where name.elementsEqual("ts_ms".utf8): .timestamp
+        case 6 where name.elementsEqual("before".utf8): .before
+        case 6 where name.elementsEqual("source".utf8): .source
+        case 6 where name.elementsEqual("schema".utf8): .reserved
+        case 7 where name.elementsEqual("payload".utf8): .reserved
+        default: name.count >= 2 && name[0] == UInt8(ascii: "_") && name[1] == UInt8(ascii: "_") ? .reserved : .other
+        }
+    }
+}
+
+extension ChangeOperation {
+    /// The operation spelled by one byte (`c`, `r`, `u`, `d`, `t`, `m`).
+    init?(byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "c"): self = .create
+        case UInt8(ascii: "r"): self = .read
+        case UInt8(ascii: "u"): self = .update
+        case UInt8(ascii: "d"): self = .delete
+        case UInt8(ascii: "t"): self = .truncate
+        case UInt8(ascii: "m"): self = .message
+        default: return nil
+        }
+    }
+}
+
+extension Int64 {
+    /// The integer spelled by a JSON number literal, when it is an integer in range.
+    init?(decimalDigits literal: UnsafeRawBufferPointer) {
+        guard let text = String(validating: literal, as: UTF8.self) else { return nil }
+        self.init(text)
+    }
+}

@@ -1,0 +1,220 @@
+/// Writes a row object from its JSON bytes into a document, converting the
+/// logical-typed columns its `RowPlan` names and copying the rest.
+///
+/// Produces exactly the bytes `JSONWriter` writes for the same row after
+/// `RowPlan.apply`: numbers, literals and strings without escapes are
+/// copied as they are (their compact form is their text), anything else is
+/// parsed and rewritten. Every byte is validated on the way (`JSONValidator`).
+///
+/// `write` returns `false` — and the caller takes the general path — for
+/// anything the general path treats specially or reports: a column whose
+/// name has an escape or starts with `_`, Debezium's unavailable-value
+/// placeholder (TOAST), a converter error, a converted column that appears
+/// twice, invalid JSON.
+struct RowTranscoder {
+    let input: JSONValidator
+    let plan: RowPlan
+    let options: LogicalTypeOptions
+    /// Containers open around the row's members, the row itself included.
+    let depth: Int
+    /// Which plan entries were used, one bit each (a second use means a
+    /// duplicate column); entries past the 64th take the general path.
+    private var used: UInt64 = 0
+    /// Decoded string content, reused (`JSONValidator.writeCompact`).
+    var scratch: [UInt8] = []
+    /// The decoded text of a Json column.
+    private var text: [UInt8] = []
+
+    init(input: JSONValidator, plan: RowPlan, options: LogicalTypeOptions, depth: Int) {
+        self.input = input
+        self.plan = plan
+        self.options = options
+        self.depth = depth
+    }
+
+    /// Writes the object at `row` followed by the members of `extra` (whose
+    /// names the caller guarantees no column has); `false` when the general
+    /// path must decide.
+    mutating func write(row: Range<Int>, appending extra: JSONObject, into writer: inout JSONWriter) -> Bool {
+        let bytes = input.input
+        writer.bytes.append(UInt8(ascii: "{"))
+        var cursor = input.skipSpace(row.lowerBound + 1)
+        guard cursor < bytes.count else { return false }
+        var position = 0
+        if bytes[cursor] != UInt8(ascii: "}") {
+            while true {
+                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""), let name = input.skipString(cursor), !name.escaped,
+                    name.end - cursor > 2, bytes[cursor + 1] != UInt8(ascii: "_")
+                else { return false }
+                let quotedName = cursor..<name.end
+                let nameBytes = UnsafeBufferPointer(rebasing: bytes[(cursor + 1)..<(name.end - 1)])
+                cursor = input.skipSpace(name.end)
+                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return false }
+                let start = input.skipSpace(cursor + 1)
+                if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[quotedName]))
+                writer.bytes.append(UInt8(ascii: ":"))
+                let end: Int?
+                if let entry = entry(named: nameBytes, at: position) {
+                    guard entry < 64, used & (1 << UInt64(entry)) == 0 else { return false }
+                    used |= 1 << UInt64(entry)
+                    end = writeConverted(plan.entries[entry], from: start, into: &writer)
+                } else {
+                    end = writeCopied(from: start, into: &writer)
+                }
+                guard let end else { return false }
+                position += 1
+                cursor = input.skipSpace(end)
+                guard cursor < bytes.count else { return false }
+                if bytes[cursor] == UInt8(ascii: "}") { break }
+                guard bytes[cursor] == UInt8(ascii: ",") else { return false }
+                cursor = input.skipSpace(cursor + 1)
+            }
+        }
+        guard cursor + 1 == row.upperBound else { return false }
+        for member in extra {
+            if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            writer.writeString(member.key)
+            writer.bytes.append(UInt8(ascii: ":"))
+            writer.write(member.value)
+            position += 1
+        }
+        writer.bytes.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// The plan entry for the column `name` at `position`: the entry planned
+    /// for that position when the names agree (Debezium keeps schema order),
+    /// else any entry of that name.
+    private func entry(named name: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+        let entries = plan.entries
+        if entries.isEmpty { return nil }
+        for index in entries.indices where entries[index].position == position {
+            if Self.equal(entries[index].name, name) { return index }
+            break
+        }
+        return entries.firstIndex { Self.equal($0.name, name) }
+    }
+
+    @inline(__always)
+    private static func equal(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.utf8.count == bytes.count && name.utf8.elementsEqual(bytes)
+    }
+
+    /// Writes the value at `start` unchanged in meaning and compact in form
+    /// (see `JSONValidator.writeCompact`); the value's end, or `nil` for
+    /// invalid JSON or a value `UnavailableValue.isUnavailable` flags.
+    private mutating func writeCopied(from start: Int, into writer: inout JSONWriter) -> Int? {
+        let bytes = input.input
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "\""):
+            guard let string = input.skipString(start), !isPlaceholder(start..<string.end, escaped: string.escaped) else { return nil }
+            input.writeString(start..<string.end, escaped: string.escaped, into: &writer, scratch: &scratch)
+            return string.end
+        case UInt8(ascii: "["):
+            guard !arrayHoldsPlaceholder(at: start) else { return nil }
+            return input.writeCompact(start, depth: depth, into: &writer, scratch: &scratch)
+        default:
+            return input.writeCompact(start, depth: depth, into: &writer, scratch: &scratch)
+        }
+    }
+
+    /// Whether the valid string at `range` is the unavailable-value placeholder.
+    private mutating func isPlaceholder(_ range: Range<Int>, escaped: Bool) -> Bool {
+        let bytes = input.input
+        guard escaped else {
+            return UnavailableValue.isPlaceholder(UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]))
+        }
+        scratch.removeAll(keepingCapacity: true)
+        input.decodeString(range, into: &scratch)
+        return scratch.withUnsafeBufferPointer { UnavailableValue.isPlaceholder($0) }
+    }
+
+    /// `UnavailableValue.isUnavailable` of the array at `start`: its first
+    /// element is a string and some string element is the placeholder.
+    /// Invalid arrays answer `false` and fail when written.
+    private mutating func arrayHoldsPlaceholder(at start: Int) -> Bool {
+        let bytes = input.input
+        var cursor = input.skipSpace(start + 1)
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\"") else { return false }
+        while cursor < bytes.count {
+            let end: Int
+            if bytes[cursor] == UInt8(ascii: "\"") {
+                guard let string = input.skipString(cursor) else { return false }
+                if isPlaceholder(cursor..<string.end, escaped: string.escaped) { return true }
+                end = string.end
+            } else {
+                guard let skipped = input.skipValue(cursor, depth: depth + 1) else { return false }
+                end = skipped
+            }
+            cursor = input.skipSpace(end)
+            guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ",") else { return false }
+            cursor = input.skipSpace(cursor + 1)
+        }
+        return false
+    }
+
+    /// Converts the value at `start` with `entry`'s converter and writes it.
+    private mutating func writeConverted(_ entry: RowPlan.Entry, from start: Int, into writer: inout JSONWriter) -> Int? {
+        if case .json = entry.converter, start < input.input.count, input.input[start] == UInt8(ascii: "\"") {
+            return writeEmbeddedJSON(from: start, into: &writer)
+        }
+        if let end = writeScalar(entry.converter, from: start, into: &writer) { return end }
+        guard let end = input.skipValue(start, depth: depth), let value = parse(start..<end),
+            !UnavailableValue.isUnavailable(value),
+            let converted = try? entry.converter.apply(value, options: options, field: entry.name)
+        else { return nil }
+        writer.write(converted)
+        return end
+    }
+
+    /// `io.debezium.data.Json`: the JSON text inside the string at `start`,
+    /// written compactly; the string itself when its text is not JSON (as
+    /// `ValueConverter.json` does, which parses with default limits).
+    private mutating func writeEmbeddedJSON(from start: Int, into writer: inout JSONWriter) -> Int? {
+        guard let string = input.skipString(start) else { return nil }
+        text.removeAll(keepingCapacity: true)
+        input.decodeString(start..<string.end, into: &text)
+        guard !text.withUnsafeBufferPointer({ UnavailableValue.isPlaceholder($0) }) else { return nil }
+        let mark = writer.bytes.count
+        let written = text.withUnsafeBufferPointer { text in
+            let embedded = JSONValidator(text, limits: JSONLimits())
+            guard let end = embedded.writeCompact(embedded.skipSpace(0), depth: 0, into: &writer, scratch: &scratch) else { return false }
+            return embedded.skipSpace(end) == text.count
+        }
+        if !written {
+            writer.bytes.removeSubrange(mark...)
+            text.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
+        }
+        return string.end
+    }
+
+    /// The value in the validated `range`: scalars directly, containers and
+    /// escaped strings through `JSONParser` (with the depth they sit at).
+    private func parse(_ range: Range<Int>) -> JSONValue? {
+        let bytes = input.input
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        switch bytes[range.lowerBound] {
+        case UInt8(ascii: "\"") where !slice.dropFirst().dropLast().contains(UInt8(ascii: "\\")):
+            return .string(JSONByteParser.makeString(UnsafeBufferPointer(rebasing: slice.dropFirst().dropLast())))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(JSONNumber(unchecked: JSONByteParser.makeString(slice)))
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        default:
+            var limits = input.limits
+            limits.maxDepth -= depth
+            return try? JSONParser.parse(UnsafeRawBufferPointer(slice), limits: limits)
+        }
+    }
+}
+
+extension UnavailableValue {
+    /// Whether a string's raw content (no escapes) is the placeholder.
+    static func isPlaceholder(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard content.count == 28 || content.count == 40 else { return false }
+        return content.elementsEqual(placeholder.utf8) || content.elementsEqual(base64Placeholder.utf8)
+    }
+}

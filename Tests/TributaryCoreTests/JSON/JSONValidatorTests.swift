@@ -1,0 +1,119 @@
+import Testing
+
+@testable import TributaryCore
+
+/// `JSONValidator` must accept exactly what `JSONParser` accepts: the
+/// streaming route copies validated bytes into documents on its word.
+@Suite("JSONValidator agrees with JSONParser")
+struct JSONValidatorTests {
+    static func accepts(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            let validator = JSONValidator(raw, limits: limits)
+            guard let end = validator.skipValue(validator.skipSpace(0), depth: 0) else { return false }
+            return validator.skipSpace(end) == raw.count
+        }
+    }
+
+    static func parses(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) -> Bool {
+        (try? JSONParser.parse(bytes, limits: limits)) != nil
+    }
+
+    @Test("every malformed input the parser rejects is rejected", arguments: JSONParserErrorTests.cases.filter { $0.code != .inputTooLarge })
+    func rejectsMalformed(input: BadInput) {
+        #expect(!Self.accepts(input.bytes, limits: input.limits))
+    }
+
+    @Test("random documents, compact and spaced out, are accepted to their last byte")
+    func acceptsRandomDocuments() {
+        var random = RandomJSON(seed: 0x5EED_0001)
+        for _ in 0..<2_000 {
+            let compact = JSONWriter.encode(random.value())
+            #expect(Self.accepts(compact), "\(String(decoding: compact, as: UTF8.self))")
+            let spaced = Self.spaceOut(compact)
+            #expect(Self.accepts(spaced), "\(String(decoding: spaced, as: UTF8.self))")
+        }
+    }
+
+    @Test("random mutations are accepted exactly when the parser accepts them, under several limits")
+    func mutationsAgree() {
+        var random = RandomJSON(seed: 0x5EED_0002)
+        var generator = SeededGenerator(seed: 0x5EED_0003)
+        let limitsChoices = [JSONLimits(), JSONLimits(maxDepth: 2), JSONLimits(maxDepth: 4, maxStringBytes: 6)]
+        let alphabet = Array(#"{}[]",:\u0\/ -+.eE1tfn"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
+        var accepted = 0
+        var rejected = 0
+        for _ in 0..<20_000 {
+            var bytes = JSONWriter.encode(random.value())
+            if Bool.random(using: &generator) { bytes = Self.spaceOut(bytes) }
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let at = Int.random(in: 0...bytes.count, using: &generator)
+                let byte = alphabet.randomElement(using: &generator) ?? 0x20
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0 where at < bytes.count: bytes[at] = byte
+                case 1 where at < bytes.count: bytes.remove(at: at)
+                default: bytes.insert(byte, at: at)
+                }
+            }
+            let limits = limitsChoices.randomElement(using: &generator) ?? JSONLimits()
+            let parses = Self.parses(bytes, limits: limits)
+            #expect(Self.accepts(bytes, limits: limits) == parses, "\(bytes) with \(limits)")
+            if parses { accepted += 1 } else { rejected += 1 }
+        }
+        // Both outcomes must be well represented, or the test proves little.
+        #expect(accepted > 1_000 && rejected > 2_000, "accepted \(accepted), rejected \(rejected)")
+    }
+
+    @Test("writeCompact writes exactly what JSONWriter writes for the parse, or fails when the parse fails")
+    func compactAgrees() {
+        var random = RandomJSON(seed: 0x5EED_0004)
+        var generator = SeededGenerator(seed: 0x5EED_0005)
+        var scratch: [UInt8] = []
+        for round in 0..<5_000 {
+            var bytes = JSONWriter.encode(random.value())
+            if round % 2 == 0 { bytes = Self.spaceOut(bytes) }
+            if round % 3 == 0, !bytes.isEmpty {  // a mutation in a third of the rounds
+                bytes.insert(Array(#"{}[]",:\ 1"#.utf8).randomElement(using: &generator) ?? 0x20,
+                             at: Int.random(in: 0..<bytes.count, using: &generator))
+            }
+            let expected = (try? JSONParser.parse(bytes)).map(JSONWriter.encode)
+            var writer = JSONWriter()
+            let written: Bool = bytes.withUnsafeBytes { raw in
+                let validator = JSONValidator(raw, limits: JSONLimits())
+                guard let end = validator.writeCompact(validator.skipSpace(0), depth: 0, into: &writer, scratch: &scratch) else { return false }
+                return validator.skipSpace(end) == raw.count
+            }
+            #expect((written ? writer.bytes : nil) == expected, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
+    @Test("skipString reports escapes and the end after the closing quote")
+    func strings() {
+        for (text, end, escaped) in [(#""abc""#, 5, false), (#""a\"b" "#, 6, true), (#""\u00e9","#, 8, true), (#""""#, 2, false)] {
+            Array(text.utf8).withUnsafeBytes { raw in
+                let result = JSONValidator(raw, limits: JSONLimits()).skipString(0)
+                #expect(result?.end == end && result?.escaped == escaped, "\(text)")
+            }
+        }
+    }
+
+    /// The same JSON with whitespace around every structural byte.
+    static func spaceOut(_ compact: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x20]
+        var inString = false
+        var escaped = false
+        for byte in compact {
+            out.append(byte)
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":"): out.append(contentsOf: [0x0A, 0x20, 0x09])
+            default: break
+            }
+        }
+        out.append(contentsOf: [0x0D, 0x0A])
+        return out
+    }
+}

@@ -1,0 +1,177 @@
+import Testing
+
+@testable import TributaryCore
+
+/// The streaming route must give exactly the general path's decision (the
+/// same bulk bytes) or step aside (`nil`); it must never accept a record the
+/// general path rejects.
+@Suite("The streaming route agrees with the general path")
+struct StreamingRouteTests {
+    /// Router settings the streaming route supports, and some it must decline.
+    static let routers: [(name: String, router: DocumentRouter)] = [
+        ("default", DocumentRouter()),
+        ("metadata", DocumentRouter(mapping: DocumentMapping(metadataFields: [.op, .lsn, .sourceTimestamp, .timestamp, .table, .version]))),
+        ("soft delete, decimal strings, pipeline", DocumentRouter(
+            pipeline: "p1", mapping: DocumentMapping(logicalTypes: LogicalTypeOptions(decimalFormat: .string)), deleteMode: .soft)),
+        ("offset versions, templated index", DocumentRouter(
+            indexName: (try? IndexNameTemplate(parsing: "cdc-${topic}")) ?? .tableOrTopic, versionSource: .kafkaOffset)),
+        ("unversioned", DocumentRouter(versionSource: .none)),
+        ("renaming (declines)", DocumentRouter(mapping: DocumentMapping(rename: ["id": "pk"]))),
+        ("column versions (declines)", DocumentRouter(versionSource: .field("id"))),
+    ]
+
+    /// Checks the contract for one record; returns whether it streamed.
+    @discardableResult
+    static func check(_ router: DocumentRouter, key: [UInt8]?, value: [UInt8], topic: String = "pg.public.products",
+                      sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        let general = Result { () throws(DecodeError) in try router.routeGeneral(topic: topic, offset: 9, key: key, value: value) }
+        let streamed = router.streamingEligible ? router.routeStreaming(topic: topic, offset: 9, key: key, value: value) : nil
+        guard let streamed else { return false }
+        guard case .success(let expected) = general else {
+            Issue.record("streamed a record the general path rejects: \(String(decoding: value, as: UTF8.self))", sourceLocation: sourceLocation)
+            return true
+        }
+        if streamed != expected, case .write(let a) = streamed, case .write(let b) = expected {
+            Issue.record("streamed\n\(String(decoding: a.bytes, as: UTF8.self))general\n\(String(decoding: b.bytes, as: UTF8.self))",
+                         sourceLocation: sourceLocation)
+        }
+        #expect(streamed == expected, sourceLocation: sourceLocation)
+        return true
+    }
+
+    @Test("every fixture under every router setting", arguments: routers.indices)
+    func fixtures(router index: Int) throws {
+        let router = Self.routers[index].router
+        var streamed: [String] = []
+        for name in Fixtures.names {
+            guard let value = try Fixtures.value(name) else { continue }
+            let key = GoldenFixtureTests.key(for: name, value: value)
+            if Self.check(router, key: key, value: value, topic: "server1.schema1.\(name.split(separator: "-")[1])") {
+                streamed.append(name)
+            }
+        }
+        if Self.routers[index].name.hasSuffix("(declines)") {
+            #expect(streamed.isEmpty)
+        } else {
+            // Inserts, snapshot reads and updates of PostgreSQL, MySQL and
+            // SQL-style envelopes, with and without schemas, stream.
+            #expect(streamed.count >= 14, "\(streamed)")
+            #expect(streamed.contains("postgres-products-create-schema"))
+            #expect(streamed.contains("postgres-film-snapshot-read-decimal-enum-array-schema"))
+            #expect(streamed.contains("mysql-customers-update-noschema-dbz-examples"))
+            #expect(!streamed.contains { $0.contains("mongodb") || $0.contains("flattened") || $0.contains("delete") })
+        }
+    }
+
+    static let key = Array(#"{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false,"name":"k"},"payload":{"id":7}}"#.utf8)
+
+    /// A products change like the benchmark's, with `row` as the `after` image.
+    static func event(row: String, op: String = "u", extra: String = "") -> [UInt8] {
+        let schema = #"{"type":"struct","fields":[{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"string","optional":true,"field":"name"},{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"},"field":"price"},{"type":"double","optional":true,"field":"weight"},{"type":"int32","optional":true,"name":"io.debezium.time.Date","version":1,"field":"release_date"},{"type":"int64","optional":true,"name":"io.debezium.time.MicroTimestamp","version":1,"field":"updated_at"},{"type":"string","optional":true,"name":"io.debezium.data.Json","version":1,"field":"attributes"},{"type":"array","items":{"type":"string"},"optional":true,"field":"tags"},{"type":"int64","optional":true,"name":"io.debezium.time.MicroTime","version":1,"field":"opens"},{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"-2"},"field":"rounded"}],"optional":true,"name":"v","field":"after"},{"type":"struct","fields":[],"optional":false,"field":"source"},{"type":"string","optional":false,"field":"op"},{"type":"int64","optional":true,"field":"ts_ms"}],"optional":false,"name":"e"}"#
+        let source = #"{"version":"2.5.0.Final","connector":"postgresql","name":"pg","ts_ms":1700000000123,"db":"shop","schema":"public","table":"products","lsn":24023128}"#
+        return Array(#"{"schema":\#(schema),"payload":{"before":null,"after":\#(row),"source":\#(source),"op":"\#(op)","ts_ms":1700000000456\#(extra)}}"#.utf8)
+    }
+
+    static let row = #"{"id":7,"name":"Lamp \u00e9 \"x\"","price":"AdTA","weight":1.5e0,"release_date":19279,"updated_at":1665791731989360,"attributes":"{\"color\": \"red\", \"n\": [1, 2.50]}","tags":["a","b"]}"#
+
+    @Test("rows with escapes, whitespace, reordered or missing columns, nested values")
+    func rowShapes() {
+        let rows = [
+            Self.row,
+            #"{"id":7,"name":"plain","price":null,"weight":-0.25,"release_date":-1,"updated_at":0,"attributes":null,"tags":[]}"#,
+            #"{ "id" : 7 ,\#t"name" : "spaced" , "price" : "/w==" , "weight":1E-7 ,"release_date":"2020-01-01","tags":[ "x" , "y" ] }"#,
+            #"{"tags":["z"],"updated_at":1,"id":7,"price":"AA==","name":"reordered"}"#,
+            #"{"id":7,"extra":{"nested":{"a":[1,{"b":null}]}},"name":"日本 😀"}"#,
+            #"{}"#,
+            #"{"id":7,"name":"\/slash\u0041\n"}"#,
+            // Json columns: embedded escapes, whitespace, astral escapes, text that is not JSON.
+            #"{"id":7,"attributes":"{ \"q\" : \"say \\\"hi\\\" \\u00e9 \\ud83d\\ude00\" , \"n\" : [ 1 , -0.5e+3 , true , null ] }"}"#,
+            #"{"id":7,"attributes":"not json"}"#,
+            #"{"id":7,"attributes":"{\"open\": "}"#,
+            #"{"id":7,"attributes":""}"#,
+            #"{"id":7,"attributes":"  42  "}"#,
+            #"{"id":7,"attributes":"\"just a string\""}"#,
+            #"{"id":7,"attributes":{"already":"an object"}}"#,
+            #"{"id":7,"tags":["\u005f_debezium_unavailable", "x"]}"#,
+            #"{"id":7,"tags":[1,"__debezium_unavailable_value"]}"#,
+        ]
+        for router in Self.routers.map(\.router).filter(\.streamingEligible) {
+            for row in rows {
+                #expect(Self.check(router, key: Self.key, value: Self.event(row: row)), "\(row)")
+            }
+            #expect(Self.check(router, key: Self.key, value: Self.event(row: Self.row, op: "c", extra: #","transaction":{"id":"5:9","total_order":1}"#)))
+            #expect(Self.check(router, key: Self.key, value: Self.event(row: Self.row, op: "r")))
+        }
+    }
+
+    @Test("random logical values convert exactly as the general converters do")
+    func scalars() {
+        var generator = SeededGenerator(seed: 0x5EED_0200)
+        let integers: [String] = ["0", "-0", "1", "-1", "86400000000", "86400000001", "-86400000000", "9223372036854775807",
+                                  "-9223372036854775808", "9223372036854775808", "1000000000000", "-1000000000001", "1.0", "2e3"]
+        var streamed = 0
+        for round in 0..<3_000 {
+            let length = Int.random(in: 0...11, using: &generator)
+            let price = Base64.encode((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            func number() -> String {
+                round % 3 == 0 ? (integers.randomElement(using: &generator) ?? "0")
+                    : String(Int64.random(in: Int64.min...Int64.max, using: &generator) >> UInt64.random(in: 0...62, using: &generator))
+            }
+            let row = #"{"id":7,"price":"\#(price)","rounded":"\#(price)","release_date":\#(number()),"updated_at":\#(number()),"opens":\#(number())}"#
+            for router in Self.routers.map(\.router).filter(\.streamingEligible) {
+                if Self.check(router, key: Self.key, value: Self.event(row: row)) { streamed += 1 }
+            }
+        }
+        #expect(streamed > 2_000, "only \(streamed) rows streamed")
+    }
+
+    @Test("records the general path treats specially step aside")
+    func declines() {
+        let router = DocumentRouter()
+        let declined: [[UInt8]] = [
+            Self.event(row: #"{"id":7,"name":"__debezium_unavailable_value"}"#),  // TOAST
+            Self.event(row: #"{"id":7,"tags":["__debezium_unavailable_value"]}"#),
+            Self.event(row: #"{"id":7,"attributes":"__debezium_unavailable_value"}"#),
+            Self.event(row: #"{"id":7,"name":"\u005f_debezium_unavailable_value"}"#),
+            Self.event(row: #"{"id":7,"tags":["a", "__debezium\u005funavailable_value"]}"#),
+            Self.event(row: #"{"id":7,"attributes":"\u005f_debezium_unavailable_value"}"#),
+            Self.event(row: #"{"id":7,"_id":"x"}"#),  // a reserved name
+            Self.event(row: #"{"id":7,"price":"AdTA","price":"AdTA"}"#),  // a converted column twice
+            Self.event(row: #"{"id":7,"na\u006de":"x"}"#),  // an escaped column name
+            Self.event(row: #"{"id":7}"#, op: "d"),
+            Self.event(row: #"{"id":7}"#, extra: #","__deleted":"false""#),
+            Self.event(row: #"{"id":7,"price":"not base64!"}"#),  // a converter error: the general path reports it
+            Self.event(row: #"{"id":7,"release_date":1.5}"#),
+        ]
+        for value in declined {
+            #expect(router.routeStreaming(topic: "t", offset: 1, key: Self.key, value: value) == nil, "\(String(decoding: value, as: UTF8.self))")
+        }
+        #expect(router.routeStreaming(topic: "t", offset: 1, key: nil, value: Self.event(row: Self.row)) == nil)
+    }
+
+    @Test("random byte mutations never make the routes disagree")
+    func mutations() throws {
+        var generator = SeededGenerator(seed: 0x5EED_0100)
+        let seeds = [Self.event(row: Self.row)]
+            + (try ["postgres-products-create-schema", "postgres-film-snapshot-read-decimal-enum-array-schema",
+                    "mysql-customers-update-noschema-dbz-examples"].compactMap { try Fixtures.value($0) })
+        let alphabet = Array(#"{}[]",:\u0\/ -+.eE1tfnA_"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        let router = DocumentRouter(mapping: DocumentMapping(metadataFields: [.op, .lsn]))
+        var streamed = 0
+        for round in 0..<6_000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                let byte = alphabet.randomElement(using: &generator) ?? 0x20
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[at] = byte
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(byte, at: at)
+                }
+            }
+            let key = round % seeds.count == 0 ? Self.key : Array(#"{"id":1001}"#.utf8)
+            if Self.check(router, key: key, value: bytes) { streamed += 1 }
+        }
+        #expect(streamed > 1_000, "only \(streamed) mutated records streamed")
+    }
+}
