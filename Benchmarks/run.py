@@ -17,14 +17,17 @@ What it does, on loopback only:
 4. latency: a producer at a fixed rate with `source.ts_ms`/`updated_at` set to
    the send time; the endpoint records now − updated_at per document;
 5. memory: Tributary's peak RSS while a producer keeps it saturated for up to
-   1 M events (backlog bounded by the mock cluster's retention; see README).
+   1 M events (backlog bounded by the mock cluster's retention; see README);
+6. osmem: Tributary draining into osmem-server (the slow emulator) with 1 and
+   4 bulk requests in flight: events/s, the server's and Tributary's CPU, and
+   how many requests Tributary keeps in flight (bench/osmem.py).
 
 Writes a JSON result file and prints a table. With --ci, exits 1 when
 Tributary's events/s is below 3× the Python sink's.
 
 Parts: bench/processes.py (the processes and /proc readings),
 bench/throughput.py (ceiling, kcat, sink drains, perf), bench/modes.py
-(latency, memory); workload.py, produce.py and python_sink.py run as scripts.
+(latency, memory), bench/osmem.py (osmem); workload.py, produce.py and python_sink.py run as scripts.
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import workload  # noqa: E402
 from bench.modes import measure_latency, measure_memory  # noqa: E402
+from bench.osmem import measure_osmem, report as osmem_report  # noqa: E402
 from bench.processes import Endpoint, Kafka, log, produce  # noqa: E402
 from bench.throughput import derive, endpoint_ceiling, measure_kcat, measure_sink, perf_summary  # noqa: E402
 
@@ -68,7 +72,8 @@ def main() -> int:
     ap.add_argument("--ci", action="store_true", help="small and fast; fail below the 3x gate")
     ap.add_argument("--bin", default=str(REPO / ".build-bench" / "release"), help="folder of tributary, tributary-dev")
     ap.add_argument("--events", type=int, help="records in the loaded topic (default 24000, --ci 20000)")
-    ap.add_argument("--modes", default="ceiling,throughput,latency,memory")
+    ap.add_argument("--modes", default="ceiling,throughput,latency,memory,osmem")
+    ap.add_argument("--osmem-events", type=int, default=12_000, help="records drained into osmem-server (osmem mode)")
     ap.add_argument("--memory-events", type=int, help="default 1000000, --ci 60000")
     ap.add_argument("--latency-rate", type=float, default=5000)
     ap.add_argument("--latency-seconds", type=float, help="default 20, --ci 5")
@@ -226,6 +231,14 @@ def main() -> int:
             if mem["lost_items"]:
                 log(f"  WARNING: {mem['lost_items']} items never arrived (aged out of the mock's retention)")
             results["memory"] = mem
+        if "osmem" in modes:
+            results["osmem"] = []
+            for in_flight in (1, 4):
+                log(f"osmem: tributary draining {args.osmem_events} events into osmem-server, "
+                    f"max.in.flight.requests={in_flight}")
+                run = measure_osmem(kafka, workdir, bin_dir, args.osmem_events, in_flight)
+                log("  " + osmem_report(run))
+                results["osmem"].append(run)
     finally:
         endpoint.close()
         kafka.close()
@@ -249,6 +262,8 @@ def main() -> int:
         m = results["memory"]
         print(f"Memory: Tributary peak RSS {m['peak_rss_kb'] / 1024:.0f} MB draining {m['events']:,} events "
               f"({m['events_per_s']:,.0f} events/s, backlog <= {m['max_backlog_items']:,} items)")
+    for run in results.get("osmem", []):
+        print(osmem_report(run))
     if args.ci and "ratios" in results:
         ratio = results["ratios"]["tributary_over_python"]
         results["ci_gate"] = {"required": args.gate, "ratio": ratio, "passed": ratio >= args.gate}

@@ -365,7 +365,7 @@ final class ConnectorPipeline: @unchecked Sendable {
                 "consumed": "\(stats.consumed)", "indexed": "\(stats.indexed)", "deleted": "\(stats.deleted)",
                 "stale": "\(stats.stale)", "skipped": "\(stats.skipped)", "retried": "\(stats.retried)",
                 "dlq": "\(stats.deadLettered)", "dropped": "\(stats.dropped)", "bulks": "\(stats.bulkRequests)",
-                "buffered": "\(outstandingRecords)", "lag": "\(lag)", "partitions": "\(partitions.count)",
+                "inflight": "\(writers.outstanding)", "buffered": "\(outstandingRecords)", "lag": "\(lag)", "partitions": "\(partitions.count)",
                 "committed": "\(committed.joined(separator: ","))",
             ])
         if stalledConfirming || stalledCommitting {

@@ -45,7 +45,16 @@ public struct BulkResponse: Sendable, Hashable {
     }
 
     /// Parses a `_bulk` response body, which must hold exactly `expectedItems` items.
+    ///
+    /// A well-formed response is read in one pass without building it
+    /// (`scan`); anything else is parsed as a tree, which says what is wrong.
     public static func parse(_ body: [UInt8], expectedItems: Int) throws(ParseError) -> BulkResponse {
+        if let scanned = body.withUnsafeBytes({ scan($0, expectedItems: expectedItems) }) { return scanned }
+        return try parseTree(body, expectedItems: expectedItems)
+    }
+
+    /// `parse` through a `JSONValue` tree.
+    static func parseTree(_ body: [UInt8], expectedItems: Int) throws(ParseError) -> BulkResponse {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
