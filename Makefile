@@ -39,7 +39,7 @@ clean:
 
 ## Benchmark (issue 5, Benchmarks/README.md): the fastbulk endpoint's own
 ## ceiling, then kcat, the Python reference sink and Tributary side by side on
-## the mock cluster; freshness and memory modes. Writes Benchmarks/results/.
+## the mock cluster; freshness, memory and osmem modes. Writes Benchmarks/results/
 ## `bench-ci` is the ~1-2 minute version that fails when Tributary's events/s
 ## is below 3x the Python sink's. BENCH_ARGS passes options to run.py.
 BENCH_BIN := .build-bench/release
