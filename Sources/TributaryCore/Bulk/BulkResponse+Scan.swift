@@ -104,8 +104,7 @@ private struct ResponseReader {
             guard let end = reader.input.skipValue(valueStart, depth: 4) else { return nil }
             switch name {
             case "status":
-                status = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self))
-                if bytes[valueStart] == UInt8(ascii: "\"") { status = nil }  // numberValue only
+                status = reader.input.integerLiteral(at: valueStart)?.value  // `numberValue?.int64`
             case "result":
                 result = bytes[valueStart] == UInt8(ascii: "\"") ? reader.string(at: valueStart)?.text : nil
             case "error":

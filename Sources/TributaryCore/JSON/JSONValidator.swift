@@ -175,6 +175,29 @@ struct JSONValidator {
         return cursor
     }
 
+    /// The valid JSON number at `start` when it is an integer within `Int64`
+    /// (no fraction, no exponent: what `JSONNumber.int64` accepts), and its
+    /// end; `nil` for anything else.
+    func integerLiteral(at start: Int) -> (value: Int64, end: Int)? {
+        guard start < input.count, let end = skipNumber(start) else { return nil }
+        let negative = input[start] == UInt8(ascii: "-")
+        var magnitude: UInt64 = 0
+        for index in (negative ? start + 1 : start)..<end {
+            let digit = input[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }  // a fraction or an exponent
+            let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(digit))
+            guard !overflow, !carry else { return nil }
+            magnitude = sum
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return (Int64(truncatingIfNeeded: 0 &- magnitude), end)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return (Int64(magnitude), end)
+    }
+
     private func word(_ start: Int, _ word: StaticString) -> Int? {
         let count = word.utf8CodeUnitCount
         guard start + count <= input.count else { return nil }

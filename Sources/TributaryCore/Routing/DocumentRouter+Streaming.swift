@@ -122,9 +122,7 @@ extension DocumentRouter {
                 end = skipped
             case .timestamp:
                 guard let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
-                if raw[start] == UInt8(ascii: "-") || (raw[start] &- UInt8(ascii: "0")) < 10 {
-                    timestampMs = Int64(decimalDigits: UnsafeRawBufferPointer(rebasing: raw[start..<skipped]))
-                }
+                timestampMs = scan.integerLiteral(at: start)?.value  // `numberValue?.int64`
                 end = skipped
             case .reserved:
                 return nil  // `payload`/`schema` inside a payload, or flattened-row metadata
@@ -233,13 +231,5 @@ extension ChangeOperation {
         case UInt8(ascii: "m"): self = .message
         default: return nil
         }
-    }
-}
-
-extension Int64 {
-    /// The integer spelled by a JSON number literal, when it is an integer in range.
-    init?(decimalDigits literal: UnsafeRawBufferPointer) {
-        guard let text = String(validating: literal, as: UTF8.self) else { return nil }
-        self.init(text)
     }
 }

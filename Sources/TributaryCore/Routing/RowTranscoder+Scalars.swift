@@ -38,21 +38,21 @@ extension RowTranscoder {
             return string.end
 
         case .date:
-            guard let (days, end) = integer(at: start), days.magnitude <= ValueConverter.maxDays.magnitude else { return nil }
+            guard let (days, end) = input.integerLiteral(at: start), days.magnitude <= ValueConverter.maxDays.magnitude else { return nil }
             writer.bytes.append(UInt8(ascii: "\""))
             TemporalText.appendDate(CivilCalendar.date(fromDays: days), to: &writer.bytes)
             writer.bytes.append(UInt8(ascii: "\""))
             return end
 
         case .timestamp(let unit):
-            guard let (count, end) = integer(at: start) else { return nil }
+            guard let (count, end) = input.integerLiteral(at: start) else { return nil }
             writer.bytes.append(UInt8(ascii: "\""))
             TemporalText.appendTimestamp(count, unit: unit, to: &writer.bytes)
             writer.bytes.append(UInt8(ascii: "\""))
             return end
 
         case .timeOfDay(let unit):
-            guard let (count, end) = integer(at: start), count >= 0, count <= 86_400 * unit.perSecond else { return nil }
+            guard let (count, end) = input.integerLiteral(at: start), count >= 0, count <= 86_400 * unit.perSecond else { return nil }
             writer.bytes.append(UInt8(ascii: "\""))
             TemporalText.appendTime(count, unit: unit, digits: unit.timeOfDayDigits, to: &writer.bytes)
             writer.bytes.append(UInt8(ascii: "\""))
@@ -61,29 +61,6 @@ extension RowTranscoder {
         default:
             return nil
         }
-    }
-
-    /// The JSON integer literal at `start` (no fraction, no exponent, within
-    /// `Int64`) and its end; `nil` for anything else.
-    private func integer(at start: Int) -> (Int64, Int)? {
-        let bytes = input.input
-        guard let end = input.skipNumber(start) else { return nil }
-        let negative = bytes[start] == UInt8(ascii: "-")
-        var magnitude: UInt64 = 0
-        for index in (negative ? start + 1 : start)..<end {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }  // a fraction or an exponent
-            let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = times10.addingReportingOverflow(UInt64(digit))
-            guard !overflow, !carry else { return nil }
-            magnitude = sum
-        }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return (Int64(truncatingIfNeeded: 0 &- magnitude), end)
-        }
-        guard magnitude <= UInt64(Int64.max) else { return nil }
-        return (Int64(magnitude), end)
     }
 
     /// Appends `DecimalText.literal` of `unscaled × 10^-scale`.

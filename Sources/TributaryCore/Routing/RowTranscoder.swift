@@ -88,10 +88,8 @@ struct RowTranscoder {
     /// else any entry of that name.
     private func entry(named name: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
         let entries = plan.entries
-        if entries.isEmpty { return nil }
-        for index in entries.indices where entries[index].position == position {
-            if Self.equal(entries[index].name, name) { return index }
-            break
+        if let planned = entries.firstIndex(where: { $0.position == position }), Self.equal(entries[planned].name, name) {
+            return planned
         }
         return entries.firstIndex { Self.equal($0.name, name) }
     }
