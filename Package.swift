@@ -89,6 +89,7 @@ let package = Package(
             name: "tributary-dev",
             dependencies: [
                 "TributaryKafka",
+                "TributaryCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

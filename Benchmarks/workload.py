@@ -202,10 +202,29 @@ def generate(seed: int, events: int, partitions: int = 24, schema: bool = True) 
     return out[:events]
 
 
+def write_lines(records: list[Record], path: str) -> None:
+    """The records as `tributary-dev produce` lines (base64 key and value;
+    a tombstone's value is null), for `tributary-dev route-bench`."""
+    with open(path, "w") as out:
+        for r in records:
+            value = base64.b64encode(r.value).decode() if r.value is not None else None
+            out.write(json.dumps({"partition": r.partition, "key_base64": base64.b64encode(r.key).decode(),
+                                  "value_base64": value}) + "\n")
+
+
 if __name__ == "__main__":
-    recs = generate(1, 2000)
+    import argparse
+    ap = argparse.ArgumentParser(description="Print a sample of the workload, or write it as produce lines.")
+    ap.add_argument("--events", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-schema", action="store_true")
+    ap.add_argument("--out", help="write the records as `tributary-dev produce` lines to this file")
+    args = ap.parse_args()
+    recs = generate(args.seed, args.events, schema=not args.no_schema)
+    if args.out:
+        write_lines(recs, args.out)
     sizes = [len(r.key) + len(r.value or b"") for r in recs]
     print(f"{len(recs)} records, mean {sum(sizes) / len(sizes):.0f} B, "
-          f"tombstones {sum(1 for r in recs if r.value is None)}, value sample:")
-    print(recs[0].value.decode()[:600], "...")
-    print(len(recs[0].value), len(VALUE_PREFIX))
+          f"tombstones {sum(1 for r in recs if r.value is None)}")
+    if not args.out:
+        print("value sample:", recs[0].value.decode()[:600], "...")

@@ -9,7 +9,7 @@ struct TributaryDev: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tributary-dev",
         abstract: "Kafka helpers for Tributary's tests and demo.",
-        subcommands: [MockClusterCommand.self, ProduceCommand.self, ConsumeCommand.self, OffsetsCommand.self])
+        subcommands: [MockClusterCommand.self, ProduceCommand.self, ConsumeCommand.self, OffsetsCommand.self, RouteBenchCommand.self])
 }
 
 /// Options every subcommand shares.

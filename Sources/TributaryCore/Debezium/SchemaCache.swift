@@ -1,5 +1,13 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parsed JsonConverter schemas, keyed by their exact bytes.
 ///
 /// A topic's schema rarely changes, yet every message repeats it (often most
@@ -94,22 +102,11 @@ public final class SchemaCache: Sendable {
         return hasher.finalize()
     }
 
+    /// Byte equality through libc's `memcmp`, which compares a
+    /// several-kilobyte schema in vector-wide steps.
     private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
         guard stored.count == bytes.count else { return false }
-        return stored.withUnsafeBytes { stored in
-            let count = bytes.count
-            var i = 0
-            while i + 8 <= count {
-                if stored.loadUnaligned(fromByteOffset: i, as: UInt64.self) != bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                    return false
-                }
-                i += 8
-            }
-            while i < count {
-                if stored[i] != bytes[i] { return false }
-                i += 1
-            }
-            return true
-        }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
+        return stored.withUnsafeBytes { memcmp($0.baseAddress!, base, bytes.count) == 0 }
     }
 }

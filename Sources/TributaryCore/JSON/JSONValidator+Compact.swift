@@ -4,53 +4,90 @@ extension JSONValidator {
     /// (whitespace dropped, strings with escapes rewritten minimally, numbers
     /// and literals as written), without building the value.
     ///
+    /// The output is the input minus whitespace outside strings, with escaped
+    /// strings rewritten, so it is copied in runs: text that is already
+    /// compact goes out in one copy.
+    ///
     /// Returns the value's end, or `nil` when it is not valid; then `writer`
     /// holds a partial value and the caller must roll it back. `scratch`
     /// holds decoded strings (its contents are not preserved).
     func writeCompact(_ start: Int, depth: Int, into writer: inout JSONWriter, scratch: inout [UInt8]) -> Int? {
+        var pending = start
+        guard let end = compactValue(start, depth: depth, pending: &pending, into: &writer, scratch: &scratch) else { return nil }
+        flush(pending..<end, into: &writer)
+        return end
+    }
+
+    /// Validates the value at `start`, writing only where the output departs
+    /// from the input; `pending` is the first input byte not yet written
+    /// whose copy is still due.
+    private func compactValue(
+        _ start: Int, depth: Int, pending: inout Int, into writer: inout JSONWriter, scratch: inout [UInt8]
+    ) -> Int? {
         guard start < input.count else { return nil }
         let isObject: Bool
         switch input[start] {
         case UInt8(ascii: "\""):
-            guard let string = skipString(start) else { return nil }
-            writeString(start..<string.end, escaped: string.escaped, into: &writer, scratch: &scratch)
-            return string.end
+            return compactString(start, pending: &pending, into: &writer, scratch: &scratch)
         case UInt8(ascii: "{"): isObject = true
         case UInt8(ascii: "["): isObject = false
         default:
-            guard let end = skipValue(start, depth: depth) else { return nil }
-            writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<end]))
-            return end
+            return skipValue(start, depth: depth)
         }
         guard depth < limits.maxDepth else { return nil }
         let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-        writer.bytes.append(input[start])
-        var cursor = skipSpace(start + 1)
+        var cursor = dropSpace(start + 1, pending: &pending, into: &writer)
         guard cursor < input.count else { return nil }
-        if input[cursor] == close {
-            writer.bytes.append(close)
-            return cursor + 1
-        }
+        if input[cursor] == close { return cursor + 1 }
         while true {
             if isObject {
-                guard cursor < input.count, input[cursor] == UInt8(ascii: "\""), let key = skipString(cursor) else { return nil }
-                writeString(cursor..<key.end, escaped: key.escaped, into: &writer, scratch: &scratch)
-                cursor = skipSpace(key.end)
+                guard cursor < input.count, input[cursor] == UInt8(ascii: "\""),
+                    let key = compactString(cursor, pending: &pending, into: &writer, scratch: &scratch)
+                else { return nil }
+                cursor = dropSpace(key, pending: &pending, into: &writer)
                 guard cursor < input.count, input[cursor] == UInt8(ascii: ":") else { return nil }
-                writer.bytes.append(UInt8(ascii: ":"))
-                cursor = skipSpace(cursor + 1)
+                cursor = dropSpace(cursor + 1, pending: &pending, into: &writer)
             }
-            guard let end = writeCompact(cursor, depth: depth + 1, into: &writer, scratch: &scratch) else { return nil }
-            cursor = skipSpace(end)
+            guard let end = compactValue(cursor, depth: depth + 1, pending: &pending, into: &writer, scratch: &scratch) else {
+                return nil
+            }
+            cursor = dropSpace(end, pending: &pending, into: &writer)
             guard cursor < input.count else { return nil }
-            if input[cursor] == close {
-                writer.bytes.append(close)
-                return cursor + 1
-            }
+            if input[cursor] == close { return cursor + 1 }
             guard input[cursor] == UInt8(ascii: ",") else { return nil }
-            writer.bytes.append(UInt8(ascii: ","))
-            cursor = skipSpace(cursor + 1)
+            cursor = dropSpace(cursor + 1, pending: &pending, into: &writer)
         }
+    }
+
+    /// The end of the valid string at `start`; an escaped one is written
+    /// rewritten (after the run before it), a plain one stays in the run.
+    @inline(__always)
+    private func compactString(_ start: Int, pending: inout Int, into writer: inout JSONWriter, scratch: inout [UInt8]) -> Int? {
+        guard let string = skipString(start) else { return nil }
+        if string.escaped {
+            flush(pending..<start, into: &writer)
+            writeString(start..<string.end, escaped: true, into: &writer, scratch: &scratch)
+            pending = string.end
+        }
+        return string.end
+    }
+
+    /// Skips whitespace at `start`; when there is some, the run before it is
+    /// written and the next run starts after it.
+    @inline(__always)
+    private func dropSpace(_ start: Int, pending: inout Int, into writer: inout JSONWriter) -> Int {
+        let next = skipSpace(start)
+        if next != start {
+            flush(pending..<start, into: &writer)
+            pending = next
+        }
+        return next
+    }
+
+    @inline(__always)
+    private func flush(_ run: Range<Int>, into writer: inout JSONWriter) {
+        guard !run.isEmpty else { return }
+        writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[run]))
     }
 
     /// Writes the valid string at `range` (quotes included) as `JSONWriter`

@@ -215,4 +215,25 @@ struct JSONValidator {
 
     @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    /// The value in `range`, which the caller has validated, built as
+    /// `JSONParser` builds it: scalars directly, containers and escaped
+    /// strings through `JSONParser` (with the `depth` containers around them
+    /// counted against `maxDepth`).
+    func value(in range: Range<Int>, depth: Int) -> JSONValue? {
+        let slice = UnsafeBufferPointer(rebasing: input[range])
+        switch input[range.lowerBound] {
+        case UInt8(ascii: "\"") where !slice.dropFirst().dropLast().contains(UInt8(ascii: "\\")):
+            return .string(JSONByteParser.makeString(UnsafeBufferPointer(rebasing: slice.dropFirst().dropLast())))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(JSONNumber(unchecked: JSONByteParser.makeString(slice)))
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        default:
+            var limits = limits
+            limits.maxDepth -= depth
+            return try? JSONParser.parse(UnsafeRawBufferPointer(slice), limits: limits)
+        }
+    }
 }

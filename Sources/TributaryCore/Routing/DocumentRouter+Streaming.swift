@@ -2,8 +2,8 @@
 /// update of a Debezium envelope — goes from the record's bytes to its bulk
 /// item without building the row as a `JSONValue` tree.
 ///
-/// The envelope's members are located in place; `source` (small) is parsed
-/// for the index name and the version; the `after` row is written straight
+/// The envelope's members are located in place; of `source` only the members
+/// routing reads are built (`sourceMembers`); the `after` row is written straight
 /// into the bulk item by `RowTranscoder`, which copies values that need no
 /// change and converts only the logical-typed columns.
 ///
@@ -38,6 +38,12 @@ extension DocumentRouter {
             guard let envelope = locateEnvelope(raw) else { return nil }
             return routeEnvelope(envelope, raw: raw, topic: topic, offset: offset, key: key)
         }
+    }
+
+    /// The id through `decodeKey`, for keys `streamingDocumentID` leaves alone.
+    private func decodedDocumentID(key: [UInt8]?) -> String? {
+        guard let recordKey = (try? decodeKey(key, mongo: false)) ?? nil else { return nil }
+        return try? DocumentID.make(from: recordKey, delimiter: mapping.keyDelimiter)
     }
 
     /// What `locateEnvelope` found: the parsed small parts and where the row is.
@@ -113,13 +119,9 @@ extension DocumentRouter {
                 else { return nil }
                 end = skipped
             case .source:
-                guard raw[start] == UInt8(ascii: "{"), let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
-                var sourceLimits = limits
-                sourceLimits.maxDepth -= payloadDepth
-                guard case .object(let object)? = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[start..<skipped]), limits: sourceLimits)
-                else { return nil }
-                source = object
-                end = skipped
+                guard let found = sourceMembers(raw, at: start, limit: payload.upperBound, depth: payloadDepth) else { return nil }
+                source = found.source
+                end = found.end
             case .timestamp:
                 guard let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
                 timestampMs = scan.integerLiteral(at: start)?.value  // `numberValue?.int64`
@@ -151,8 +153,7 @@ extension DocumentRouter {
         let event = ChangeEvent(
             operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
         guard event.connector != "mongodb",
-            let recordKey = (try? decodeKey(key, mongo: false)) ?? nil,
-            let id = try? DocumentID.make(from: recordKey, delimiter: mapping.keyDelimiter),
+            let id = streamingDocumentID(key: key) ?? decodedDocumentID(key: key),
             let index = try? index(topic: topic, source: event.source)
         else { return nil }
         let version: ExternalVersion?

@@ -159,7 +159,7 @@ struct RowTranscoder {
             return writeEmbeddedJSON(from: start, into: &writer)
         }
         if let end = writeScalar(entry.converter, from: start, into: &writer) { return end }
-        guard let end = input.skipValue(start, depth: depth), let value = parse(start..<end),
+        guard let end = input.skipValue(start, depth: depth), let value = input.value(in: start..<end, depth: depth),
             !UnavailableValue.isUnavailable(value),
             let converted = try? entry.converter.apply(value, options: options, field: entry.name)
         else { return nil }
@@ -173,6 +173,7 @@ struct RowTranscoder {
     private mutating func writeEmbeddedJSON(from start: Int, into writer: inout JSONWriter) -> Int? {
         guard let string = input.skipString(start) else { return nil }
         text.removeAll(keepingCapacity: true)
+        text.reserveCapacity(string.end - start)
         input.decodeString(start..<string.end, into: &text)
         guard !text.withUnsafeBufferPointer({ UnavailableValue.isPlaceholder($0) }) else { return nil }
         let mark = writer.bytes.count
@@ -186,26 +187,6 @@ struct RowTranscoder {
             text.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
         }
         return string.end
-    }
-
-    /// The value in the validated `range`: scalars directly, containers and
-    /// escaped strings through `JSONParser` (with the depth they sit at).
-    private func parse(_ range: Range<Int>) -> JSONValue? {
-        let bytes = input.input
-        let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        switch bytes[range.lowerBound] {
-        case UInt8(ascii: "\"") where !slice.dropFirst().dropLast().contains(UInt8(ascii: "\\")):
-            return .string(JSONByteParser.makeString(UnsafeBufferPointer(rebasing: slice.dropFirst().dropLast())))
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return .number(JSONNumber(unchecked: JSONByteParser.makeString(slice)))
-        case UInt8(ascii: "n"): return .null
-        case UInt8(ascii: "t"): return .bool(true)
-        case UInt8(ascii: "f"): return .bool(false)
-        default:
-            var limits = input.limits
-            limits.maxDepth -= depth
-            return try? JSONParser.parse(UnsafeRawBufferPointer(slice), limits: limits)
-        }
     }
 }
 

@@ -12,3 +12,20 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// One or two random edits — replace, delete or insert a byte from
+    /// `alphabet` — for the mutation property tests.
+    mutating func mutate(from alphabet: [UInt8], using generator: inout SeededGenerator) {
+        for _ in 0..<Int.random(in: 1...2, using: &generator) {
+            guard !isEmpty else { return }
+            let at = Int.random(in: 0..<count, using: &generator)
+            let byte = alphabet.randomElement(using: &generator) ?? 0x20
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: self[at] = byte
+            case 1: remove(at: at)
+            default: insert(byte, at: at)
+            }
+        }
+    }
+}

@@ -160,15 +160,7 @@ struct StreamingRouteTests {
         var streamed = 0
         for round in 0..<6_000 {
             var bytes = seeds[round % seeds.count]
-            for _ in 0..<Int.random(in: 1...2, using: &generator) {
-                let at = Int.random(in: 0..<bytes.count, using: &generator)
-                let byte = alphabet.randomElement(using: &generator) ?? 0x20
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes[at] = byte
-                case 1: bytes.remove(at: at)
-                default: bytes.insert(byte, at: at)
-                }
-            }
+            bytes.mutate(from: alphabet, using: &generator)
             let key = round % seeds.count == 0 ? Self.key : Array(#"{"id":1001}"#.utf8)
             if Self.check(router, key: key, value: bytes) { streamed += 1 }
         }

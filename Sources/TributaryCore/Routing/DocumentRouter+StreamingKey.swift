@@ -1,0 +1,97 @@
+/// The streaming route's document id: read from the key's bytes in place.
+///
+/// A Debezium key is small, but parsing it into a tree (and, with
+/// JsonConverter schemas, wrapping the cached schema around it) cost about a
+/// tenth of the routing time. The common key — a schema seen before (or
+/// none) and a payload object of integer, unescaped-string or boolean
+/// columns that need no logical-type conversion — yields its id directly.
+///
+/// Contract: returns either `nil` or exactly the id
+/// `DocumentID.make(from: decodeKey(key, mongo: false), delimiter:)` gives;
+/// anything else (escapes, nulls, nested values, duplicate or reserved column
+/// names, converted key columns, a MongoDB-looking id, an unknown schema)
+/// returns `nil`, and the caller takes the decoding path. The differential
+/// tests hold the two together.
+extension DocumentRouter {
+    func streamingDocumentID(key: [UInt8]?) -> String? {
+        guard let key, !key.isEmpty else { return nil }
+        return key.withUnsafeBytes { raw -> String? in
+            if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
+            let payload: Range<Int>
+            if let hit = decoder.schemas.matchLast(raw) {
+                // `decodeKey` converts key columns by the schema's plan: take
+                // only keys whose schema plans no conversion.
+                guard case .object(let schema) = hit.schema else { return nil }
+                if schema["fields"] != nil, !plans.plan(for: schema).isEmpty { return nil }
+                payload = hit.payload
+            } else {
+                // A bare key object; one that looks like a JsonConverter
+                // wrapper (a `schema` or `payload` member) is rejected below.
+                payload = 0..<raw.count
+            }
+            return documentID(columnsIn: payload, of: raw)
+        }
+    }
+
+    /// The id of the flat key object in `range`, or `nil`.
+    private func documentID(columnsIn range: Range<Int>, of raw: UnsafeRawBufferPointer) -> String? {
+        let scan = JSONValidator(raw, limits: decoder.limits)
+        var cursor = scan.skipSpace(range.lowerBound)
+        guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "{") else { return nil }
+        var names: [Range<Int>] = []
+        var columns: [(name: String, value: JSONValue)] = []
+        cursor = scan.skipSpace(cursor + 1)
+        while true {
+            guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "\""), let name = scan.skipString(cursor), !name.escaped
+            else { return nil }
+            let nameBytes = (cursor + 1)..<(name.end - 1)
+            guard !Self.isWrapperMember(UnsafeRawBufferPointer(rebasing: raw[nameBytes])),
+                !names.contains(where: { raw[$0].elementsEqual(raw[nameBytes]) })
+            else { return nil }
+            cursor = scan.skipSpace(name.end)
+            guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: ":") else { return nil }
+            let start = scan.skipSpace(cursor + 1)
+            guard start < range.upperBound, let (value, end) = scalar(at: start, scan: scan), end <= range.upperBound else { return nil }
+            names.append(nameBytes)
+            columns.append((name: Self.string(raw, nameBytes), value: value))
+            cursor = scan.skipSpace(end)
+            guard cursor < range.upperBound else { return nil }
+            if raw[cursor] == UInt8(ascii: "}") { break }
+            guard raw[cursor] == UInt8(ascii: ",") else { return nil }
+            cursor = scan.skipSpace(cursor + 1)
+        }
+        guard scan.skipSpace(cursor + 1) == range.upperBound else { return nil }
+        // `decodeKey` rewrites a MongoDB document key; leave it to that path.
+        if columns.count == 1, columns[0].name == "id", case .string(let text) = columns[0].value, text.hasPrefix("{\"$") {
+            return nil
+        }
+        return try? DocumentID.make(from: RecordKey(columns: columns), delimiter: mapping.keyDelimiter)
+    }
+
+    /// An integer, unescaped string or boolean at `start`, as `JSONParser`
+    /// would give it, and its end; `nil` for anything else.
+    private func scalar(at start: Int, scan: JSONValidator) -> (JSONValue, Int)? {
+        let input = scan.input
+        switch input[start] {
+        case UInt8(ascii: "\""):
+            guard let string = scan.skipString(start), !string.escaped else { return nil }
+            return (.string(JSONByteParser.makeString(UnsafeBufferPointer(rebasing: input[(start + 1)..<(string.end - 1)]))), string.end)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard let end = scan.skipNumber(start) else { return nil }
+            return (.number(JSONNumber(unchecked: JSONByteParser.makeString(UnsafeBufferPointer(rebasing: input[start..<end])))), end)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            guard let end = scan.skipValue(start, depth: 1) else { return nil }
+            return (.bool(input[start] == UInt8(ascii: "t")), end)
+        default:
+            return nil
+        }
+    }
+
+    private static func isWrapperMember(_ name: UnsafeRawBufferPointer) -> Bool {
+        name.elementsEqual("schema".utf8) || name.elementsEqual("payload".utf8)
+    }
+
+    private static func string(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        JSONByteParser.makeString(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)[range]))
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import TributaryCore
+
+/// `route-bench`: the routing hot path alone, without Kafka or OpenSearch.
+///
+/// Loads records (the `produce` line format) into memory, then routes them
+/// all, round after round, on one thread, and prints CPU time per record and
+/// per 100 k records. Routing is the worker's largest CPU cost, and timing it
+/// in isolation gives numbers stable enough to compare changes that a full
+/// drain on a shared machine cannot resolve.
+struct RouteBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "route-bench", abstract: "Time DocumentRouter on recorded messages (one thread).")
+
+    @Option(help: "Records as JSON lines in the `produce` format (key/value, key_base64/value_base64, ...).")
+    var file: String
+    @Option(help: "Topic name the records are routed as.") var topic: String = "pg.public.products"
+    @Option(help: "Connector JSON file whose routing settings to use (default: the built-in defaults).")
+    var connector: String?
+    @Option(help: "Minimum seconds of routing to time.") var seconds: Double = 3
+    @Option(help: "Route exactly this many rounds instead (for instruction counts: `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*timedRound*'`).")
+    var rounds: Int?
+    @Flag(help: "Print one JSON line instead of text.") var json = false
+
+    func run() throws {
+        let records = try String(contentsOfFile: file, encoding: .utf8)
+            .split(separator: "\n")
+            .filter { !$0.allSatisfy(\.isWhitespace) }
+            .map { try ProduceRecord(line: Array($0.utf8)) }
+        guard !records.isEmpty else { throw DevToolError("\(file) has no records") }
+        let router = try makeRouter()
+
+        // One untimed round: fills the schema and plan caches as a running worker has.
+        var outcome = Outcome()
+        for (index, record) in records.enumerated() { outcome.count(route(router, record, offset: index)) }
+
+        var completed = 0
+        var bytes = 0
+        let cpuStart = Self.threadCPUSeconds()
+        let wallStart = ContinuousClock.now
+        repeat {
+            bytes += timedRound(router, records)
+            completed += 1
+        } while rounds.map { completed < $0 } ?? (Self.threadCPUSeconds() - cpuStart < seconds)
+        let routed = completed * records.count
+        let cpu = Self.threadCPUSeconds() - cpuStart
+        let wall = wallStart.duration(to: .now)
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+
+        let nsPerRecord = cpu / Double(routed) * 1e9
+        let perHundredK = cpu / Double(routed) * 100_000
+        if json {
+            print(
+                "{\"records\":\(records.count),\"rounds\":\(completed),\"routed\":\(routed),\"cpu_s\":\(cpu),"
+                    + "\"wall_s\":\(wallSeconds),\"ns_per_record\":\(nsPerRecord),\"cpu_s_per_100k\":\(perHundredK),"
+                    + "\"writes\":\(outcome.writes),\"skips\":\(outcome.skips),\"errors\":\(outcome.errors),"
+                    + "\"output_bytes_per_round\":\(bytes / completed)}")
+        } else {
+            print(
+                "\(records.count) records × \(completed) rounds: \(String(format: "%.0f", nsPerRecord)) ns/record, "
+                    + "\(String(format: "%.3f", perHundredK)) CPU-s per 100k (one thread); "
+                    + "writes \(outcome.writes), skips \(outcome.skips), errors \(outcome.errors)")
+        }
+    }
+
+    /// Routes every record once; returns the bytes of the bulk items made.
+    @inline(never)
+    private func timedRound(_ router: DocumentRouter, _ records: [ProduceRecord]) -> Int {
+        var bytes = 0
+        for (index, record) in records.enumerated() {
+            bytes += route(router, record, offset: index).bytes
+        }
+        return bytes
+    }
+
+    private func makeRouter() throws -> DocumentRouter {
+        guard let connector else { return DocumentRouter() }
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: connector)))
+        let substitution = Substitution(
+            environment: { ProcessInfo.processInfo.environment[$0] },
+            readFile: { try String(contentsOfFile: $0, encoding: .utf8) })
+        return try ConnectorConfig.parse(bytes, substitution: substitution).routing.router
+    }
+
+    private func route(_ router: DocumentRouter, _ record: ProduceRecord, offset: Int) -> (kind: Kind, bytes: Int) {
+        do {
+            switch try router.route(topic: topic, offset: Int64(offset), key: record.key, value: record.value) {
+            case .write(let item): return (.write, item.bytes.count)
+            case .skip, .deleteAll: return (.skip, 0)
+            }
+        } catch {
+            return (.error, 0)
+        }
+    }
+
+    private enum Kind { case write, skip, error }
+
+    private struct Outcome {
+        var writes = 0
+        var skips = 0
+        var errors = 0
+        mutating func count(_ result: (kind: Kind, bytes: Int)) {
+            switch result.kind {
+            case .write: writes += 1
+            case .skip: skips += 1
+            case .error: errors += 1
+            }
+        }
+    }
+
+    /// CPU time of the calling thread.
+    private static func threadCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
