@@ -45,7 +45,7 @@ clean:
 BENCH_BIN := .build-bench/release
 BENCH_ARGS ?=
 
-.PHONY: bench bench-ci bench-build bench-setup
+.PHONY: bench bench-ci bench-build bench-setup bench-route
 
 bench-setup:
 	apt-get install -y kcat gcc linux-perf
@@ -61,3 +61,10 @@ bench: bench-build
 bench-ci: deps bench-build
 	$(PYTHON) -m pytest -q -p no:cacheprovider Benchmarks/test_fastbulk.py
 	$(PYTHON) Benchmarks/run.py --ci --modes ceiling,throughput --bin $(BENCH_BIN) $(BENCH_ARGS)
+
+## Routing alone (no Kafka, no HTTP): DocumentRouter over 4 000 workload
+## records on one thread, in ns per record. Instruction counts, which a shared
+## machine does not blur, with valgrind (Benchmarks/README.md, "Routing alone").
+bench-route: bench-build
+	$(PYTHON) Benchmarks/workload.py --events 4000 --out $(BENCH_BIN)/route-4k.jsonl
+	$(BENCH_BIN)/tributary-dev route-bench --file $(BENCH_BIN)/route-4k.jsonl

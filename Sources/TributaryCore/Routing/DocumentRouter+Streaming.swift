@@ -208,13 +208,13 @@ struct EnvelopeMembers {
 
     static func member(_ name: UnsafeRawBufferPointer) -> Member {
         switch name.count {
-        case 2 where name.elementsEqual("op".utf8): .op
-        case 5 where name.elementsEqual("after".utf8): .after
-        case 5 where name.elementsEqual("ts_ms".utf8): .timestamp
-        case 6 where name.elementsEqual("before".utf8): .before
-        case 6 where name.elementsEqual("source".utf8): .source
-        case 6 where name.elementsEqual("schema".utf8): .reserved
-        case 7 where name.elementsEqual("payload".utf8): .reserved
+        case 2 where ByteEquality.equal(name, "op"): .op
+        case 5 where ByteEquality.equal(name, "after"): .after
+        case 5 where ByteEquality.equal(name, "ts_ms"): .timestamp
+        case 6 where ByteEquality.equal(name, "before"): .before
+        case 6 where ByteEquality.equal(name, "source"): .source
+        case 6 where ByteEquality.equal(name, "schema"): .reserved
+        case 7 where ByteEquality.equal(name, "payload"): .reserved
         default: name.count >= 2 && name[0] == UInt8(ascii: "_") && name[1] == UInt8(ascii: "_") ? .reserved : .other
         }
     }

@@ -88,7 +88,7 @@ extension DocumentRouter {
     }
 
     private static func isWrapperMember(_ name: UnsafeRawBufferPointer) -> Bool {
-        name.elementsEqual("schema".utf8) || name.elementsEqual("payload".utf8)
+        ByteEquality.equal(name, "schema") || ByteEquality.equal(name, "payload")
     }
 
     private static func string(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {

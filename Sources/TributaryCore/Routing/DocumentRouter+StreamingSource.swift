@@ -59,6 +59,6 @@ enum SourceMember {
     private static let readUTF8: [[UInt8]] = read.map { Array($0.utf8) }
 
     static func isRead(_ name: UnsafeRawBufferPointer) -> Bool {
-        readUTF8.contains { $0.count == name.count && $0.elementsEqual(name) }
+        readUTF8.contains { known in known.withUnsafeBytes { ByteEquality.equal(name, $0) } }
     }
 }

@@ -96,7 +96,7 @@ struct RowTranscoder {
 
     @inline(__always)
     private static func equal(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.utf8.count == bytes.count && name.utf8.elementsEqual(bytes)
+        ByteEquality.equal(UnsafeRawBufferPointer(bytes), name)
     }
 
     /// Writes the value at `start` unchanged in meaning and compact in form
