@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import workload
-from bench.processes import (HERE, PY, Endpoint, Kafka, connector_file, cpu_seconds, status_kb, stop,
+from bench.processes import (HERE, PY, Endpoint, Kafka, connector_file, cpu_seconds, minor_faults, status_kb, stop,
                              system_busy_s, thread_cpu, wait_until)
 
 
@@ -137,6 +137,7 @@ def measure_sink(kind: str, kafka: Kafka, endpoint: Endpoint, topic: str, events
             perf.send_signal(signal.SIGINT)
             perf.wait(60)
         cpu = cpu_seconds(proc.pid)
+        faults = minor_faults(proc.pid)
         hwm = status_kb(proc.pid, "VmHWM")
         st = endpoint.stats()
         ep_cpu, kafka_cpu = endpoint.cpu() - ep_cpu0, kafka.cpu() - kafka_cpu0
@@ -160,7 +161,7 @@ def measure_sink(kind: str, kafka: Kafka, endpoint: Endpoint, topic: str, events
         "events": events, "bytes": size, "items": st["items"],
         "wall_s": last - t0, "steady_s": last - first, "steady_fraction": steady_fraction,
         "startup_s": first - t0, "committed_s": t_committed - t0, "detect_lag_s": t_done - last,
-        "cpu_s": cpu, "peak_rss_kb": hwm, "exit_code": code,
+        "cpu_s": cpu, "minor_faults": faults, "peak_rss_kb": hwm, "exit_code": code,
         "endpoint": {k: st[k] for k in ("bulk_requests", "conflicts", "live_docs", "item_errors", "not_found")},
         "endpoint_cpu_s": ep_cpu, "mock_kafka_cpu_s": kafka_cpu, "log": logfile.name,
         "thread_cpu_s": threads, "other_load_cores": other,
