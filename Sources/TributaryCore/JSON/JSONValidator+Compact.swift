@@ -113,26 +113,59 @@ extension JSONValidator {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: input[run..<stop]))
             guard stop < end else { return }
             // A backslash: the string is valid, so the escape is complete.
-            switch input[stop + 1] {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                let unit = UInt32(hex4(stop + 2) ?? 0)
-                if (0xD800...0xDBFF).contains(unit) {
-                    let low = UInt32(hex4(stop + 8) ?? 0xDC00)
-                    UTF8Bytes.append(scalar: 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), to: &out)
-                    run = stop + 12
-                } else {
-                    UTF8Bytes.append(scalar: unit, to: &out)
-                    run = stop + 6
-                }
-                continue
-            default: out.append(input[stop + 1])  // `"`, `\` or `/`
-            }
-            run = stop + 2
+            run = appendEscape(at: stop, to: &out)
         }
+    }
+
+    /// Validates the string at `start` exactly as `skipString` does and
+    /// appends its decoded content to `out` in the same pass. Returns the
+    /// offset after its closing quote, or `nil` when it is not valid (then
+    /// `out` holds part of it).
+    func decodeString(validating start: Int, into out: inout [UInt8]) -> Int? {
+        let contentStart = start + 1
+        var seen: UInt64 = 0
+        var run = contentStart
+        while true {
+            let stop = JSONStringScan.firstStop(in: input, from: run, seen: &seen)
+            guard stop < input.count else { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[run..<stop]))
+            switch input[stop] {
+            case UInt8(ascii: "\""):
+                if let maxStringBytes = limits.maxStringBytes, stop - contentStart > maxStringBytes { return nil }
+                if seen & 0x8080_8080_8080_8080 != 0, UTF8Bytes.firstInvalid(in: input, contentStart..<stop) != nil {
+                    return nil
+                }
+                return stop + 1
+            case UInt8(ascii: "\\"):
+                guard skipEscape(stop) != nil else { return nil }
+                run = appendEscape(at: stop, to: &out)
+            default:
+                return nil  // a control byte
+            }
+        }
+    }
+
+    /// Appends what the complete, valid escape at `backslash` stands for;
+    /// returns the offset after it.
+    @inline(__always)
+    private func appendEscape(at backslash: Int, to out: inout [UInt8]) -> Int {
+        switch input[backslash + 1] {
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+            let unit = UInt32(hex4(backslash + 2) ?? 0)
+            if (0xD800...0xDBFF).contains(unit) {
+                let low = UInt32(hex4(backslash + 8) ?? 0xDC00)
+                UTF8Bytes.append(scalar: 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), to: &out)
+                return backslash + 12
+            }
+            UTF8Bytes.append(scalar: unit, to: &out)
+            return backslash + 6
+        default: out.append(input[backslash + 1])  // `"`, `\` or `/`
+        }
+        return backslash + 2
     }
 }

@@ -110,8 +110,8 @@ struct JSONValidator {
         }
     }
 
-    /// The offset after the escape whose backslash is at `backslash`.
-    private func skipEscape(_ backslash: Int) -> Int? {
+    /// The offset after the valid escape whose backslash is at `backslash`, or `nil`.
+    func skipEscape(_ backslash: Int) -> Int? {
         let code = backslash + 1
         guard code < input.count else { return nil }
         switch input[code] {

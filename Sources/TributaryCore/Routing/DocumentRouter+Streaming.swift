@@ -3,9 +3,10 @@
 /// item without building the row as a `JSONValue` tree.
 ///
 /// The envelope's members are located in place; of `source` only the members
-/// routing reads are built (`sourceMembers`); the `after` row is written straight
-/// into the bulk item by `RowTranscoder`, which copies values that need no
-/// change and converts only the logical-typed columns.
+/// routing reads are built (`sourceMembers`); the `after` row is transcoded
+/// where it is found by `RowTranscoder`, which copies values that need no
+/// change and converts only the logical-typed columns, and goes into the bulk
+/// item behind the action line.
 ///
 /// Contract: for any record, `routeStreaming` returns either `nil` or exactly
 /// the decision `route` would return through the general path (the same
@@ -36,7 +37,7 @@ extension DocumentRouter {
         value.withUnsafeBytes { raw -> Decision? in
             if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
             guard let envelope = locateEnvelope(raw) else { return nil }
-            return routeEnvelope(envelope, raw: raw, topic: topic, offset: offset, key: key)
+            return routeEnvelope(envelope, topic: topic, offset: offset, key: key)
         }
     }
 
@@ -52,15 +53,17 @@ extension DocumentRouter {
         var source: JSONObject?
         var timestampMs: Int64?
         var schema: JSONObject?
-        /// The `after` object's bytes.
-        var after: Range<Int>
-        /// How many containers enclose the `after` object's members (its own included).
-        var rowDepth: Int
+        /// The `after` row as written into the document: `{` and its
+        /// members, not yet closed (`RowTranscoder.finish`).
+        var row: [UInt8]
+        /// How many members `row` holds.
+        var rowMembers: Int
     }
 
     /// Finds the payload (behind a known or new JsonConverter schema, or the
-    /// whole value without one) and its members, validating everything but
-    /// the `after` row, which the transcoder validates as it copies.
+    /// whole value without one) and its members, validating everything. The
+    /// `after` row is transcoded where it is found (`RowTranscoder`
+    /// validates as it copies), so its bytes are read once.
     private func locateEnvelope(_ raw: UnsafeRawBufferPointer) -> LocatedEnvelope? {
         let limits = decoder.limits
         var schema: JSONObject?
@@ -84,7 +87,7 @@ extension DocumentRouter {
         let scan = JSONValidator(raw, limits: limits)
 
         var operation: ChangeOperation?
-        var after: Range<Int>?
+        var row: (bytes: [UInt8], members: Int)?
         var source: JSONObject?
         var timestampMs: Int64?
         var seen = EnvelopeMembers()
@@ -110,9 +113,14 @@ extension DocumentRouter {
                 operation = op
                 end = text.end
             case .after:
-                guard raw[start] == UInt8(ascii: "{"), let skipped = EnvelopeScanner.skipValue(raw, start) else { return nil }
-                after = start..<skipped
-                end = skipped
+                guard raw[start] == UInt8(ascii: "{") else { return nil }
+                var transcoder = RowTranscoder(
+                    input: scan, plan: rowPlan(schema: schema), options: mapping.logicalTypes, depth: payloadDepth + 1)
+                var rowWriter = JSONWriter(capacity: payload.upperBound - start + 64)
+                guard let written = transcoder.writeMembers(ofRowAt: start, into: &rowWriter), written.end <= payload.upperBound
+                else { return nil }
+                row = (rowWriter.bytes, written.count)
+                end = written.end
             case .before:
                 guard raw[start] == UInt8(ascii: "{") || raw[start] == UInt8(ascii: "n"),
                     let skipped = scan.skipValue(start, depth: payloadDepth)
@@ -140,15 +148,24 @@ extension DocumentRouter {
         }
         // Only whitespace may follow inside the payload's range (after it
         // comes the wrapper's closing brace, already checked by the match).
-        guard scan.skipSpace(cursor + 1) >= payload.upperBound, let operation, let after else { return nil }
+        guard scan.skipSpace(cursor + 1) >= payload.upperBound, let operation, let row else { return nil }
         return LocatedEnvelope(
-            operation: operation, source: source, timestampMs: timestampMs, schema: schema, after: after,
-            rowDepth: payloadDepth + 1)
+            operation: operation, source: source, timestampMs: timestampMs, schema: schema, row: row.bytes,
+            rowMembers: row.members)
+    }
+
+    /// The plan for the `after` row under the envelope `schema`: the row
+    /// schema's, or `field.types` hints without one (as `routeChange`).
+    private func rowPlan(schema: JSONObject?) -> RowPlan {
+        if let schema, let rowSchema = LogicalSchema.fieldSchema("after", in: schema), rowSchema["fields"] != nil {
+            return plans.plan(for: rowSchema)
+        }
+        return mapping.fieldTypes
     }
 
     /// The `index` item for a located envelope, or `nil`.
     private func routeEnvelope(
-        _ envelope: LocatedEnvelope, raw: UnsafeRawBufferPointer, topic: String, offset: Int64, key: [UInt8]?
+        _ envelope: LocatedEnvelope, topic: String, offset: Int64, key: [UInt8]?
     ) -> Decision? {
         let event = ChangeEvent(
             operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
@@ -163,23 +180,16 @@ extension DocumentRouter {
             return nil
         }
 
-        let plan: RowPlan
-        if let rowSchema = event.rowSchema, rowSchema["fields"] != nil {
-            plan = plans.plan(for: rowSchema)
-        } else {
-            plan = mapping.fieldTypes
-        }
         var metadata = JSONObject()
         mapping.appendMetadata(to: &metadata, event: event, version: version)
         if deleteMode == .soft { metadata["__deleted"] = .bool(false) }
 
-        var writer = JSONWriter(capacity: envelope.after.count + 192)
+        var writer = JSONWriter(capacity: envelope.row.count + 256)
         BulkItem.writeActionLine(
             into: &writer, action: .index, index: index, id: id, version: version?.value,
             versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
-        var transcoder = RowTranscoder(
-            input: JSONValidator(raw, limits: decoder.limits), plan: plan, options: mapping.logicalTypes, depth: envelope.rowDepth)
-        guard transcoder.write(row: envelope.after, appending: metadata, into: &writer) else { return nil }
+        writer.bytes.append(contentsOf: envelope.row)
+        RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &writer)
         writer.writeRaw("\n" as StaticString)
         return .write(
             BulkItem(

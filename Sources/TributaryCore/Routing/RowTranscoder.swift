@@ -32,46 +32,54 @@ struct RowTranscoder {
         self.depth = depth
     }
 
-    /// Writes the object at `row` followed by the members of `extra` (whose
-    /// names the caller guarantees no column has); `false` when the general
-    /// path must decide.
-    mutating func write(row: Range<Int>, appending extra: JSONObject, into writer: inout JSONWriter) -> Bool {
+    /// Writes `{` and the members of the row object opening at `start`,
+    /// without the closing brace: the caller adds members after them and
+    /// closes the object with `finish`. Returns the offset after the row's
+    /// closing brace and how many members were written, or `nil` when the
+    /// general path must decide.
+    mutating func writeMembers(ofRowAt start: Int, into writer: inout JSONWriter) -> (end: Int, count: Int)? {
         let bytes = input.input
         writer.bytes.append(UInt8(ascii: "{"))
-        var cursor = input.skipSpace(row.lowerBound + 1)
-        guard cursor < bytes.count else { return false }
+        var cursor = input.skipSpace(start + 1)
+        guard cursor < bytes.count else { return nil }
         var position = 0
         if bytes[cursor] != UInt8(ascii: "}") {
             while true {
                 guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""), let name = input.skipString(cursor), !name.escaped,
                     name.end - cursor > 2, bytes[cursor + 1] != UInt8(ascii: "_")
-                else { return false }
+                else { return nil }
                 let quotedName = cursor..<name.end
                 let nameBytes = UnsafeBufferPointer(rebasing: bytes[(cursor + 1)..<(name.end - 1)])
                 cursor = input.skipSpace(name.end)
-                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return false }
+                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }
                 let start = input.skipSpace(cursor + 1)
                 if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
                 writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[quotedName]))
                 writer.bytes.append(UInt8(ascii: ":"))
                 let end: Int?
                 if let entry = entry(named: nameBytes, at: position) {
-                    guard entry < 64, used & (1 << UInt64(entry)) == 0 else { return false }
+                    guard entry < 64, used & (1 << UInt64(entry)) == 0 else { return nil }
                     used |= 1 << UInt64(entry)
                     end = writeConverted(plan.entries[entry], from: start, into: &writer)
                 } else {
                     end = writeCopied(from: start, into: &writer)
                 }
-                guard let end else { return false }
+                guard let end else { return nil }
                 position += 1
                 cursor = input.skipSpace(end)
-                guard cursor < bytes.count else { return false }
+                guard cursor < bytes.count else { return nil }
                 if bytes[cursor] == UInt8(ascii: "}") { break }
-                guard bytes[cursor] == UInt8(ascii: ",") else { return false }
+                guard bytes[cursor] == UInt8(ascii: ",") else { return nil }
                 cursor = input.skipSpace(cursor + 1)
             }
         }
-        guard cursor + 1 == row.upperBound else { return false }
+        return (cursor + 1, position)
+    }
+
+    /// Closes a row begun by `writeMembers` (`count` members), after the
+    /// members of `extra`, whose names the caller guarantees no column has.
+    static func finish(count: Int, appending extra: JSONObject, into writer: inout JSONWriter) {
+        var position = count
         for member in extra {
             if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
             writer.writeString(member.key)
@@ -80,7 +88,6 @@ struct RowTranscoder {
             position += 1
         }
         writer.bytes.append(UInt8(ascii: "}"))
-        return true
     }
 
     /// The plan entry for the column `name` at `position`: the entry planned
@@ -171,10 +178,9 @@ struct RowTranscoder {
     /// written compactly; the string itself when its text is not JSON (as
     /// `ValueConverter.json` does, which parses with default limits).
     private mutating func writeEmbeddedJSON(from start: Int, into writer: inout JSONWriter) -> Int? {
-        guard let string = input.skipString(start) else { return nil }
         text.removeAll(keepingCapacity: true)
-        text.reserveCapacity(string.end - start)
-        input.decodeString(start..<string.end, into: &text)
+        text.reserveCapacity(min(input.input.count - start, 1 << 16))
+        guard let stringEnd = input.decodeString(validating: start, into: &text) else { return nil }
         guard !text.withUnsafeBufferPointer({ UnavailableValue.isPlaceholder($0) }) else { return nil }
         let mark = writer.bytes.count
         let written = text.withUnsafeBufferPointer { text in
@@ -186,7 +192,7 @@ struct RowTranscoder {
             writer.bytes.removeSubrange(mark...)
             text.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
         }
-        return string.end
+        return stringEnd
     }
 }
 

@@ -86,6 +86,35 @@ struct JSONValidatorTests {
         }
     }
 
+    @Test("decoding while validating agrees with skipString followed by decodeString")
+    func validatingDecodeAgrees() {
+        var random = RandomJSON(seed: 0x5EED_0006)
+        var generator = SeededGenerator(seed: 0x5EED_0007)
+        let limitsChoices = [JSONLimits(), JSONLimits(maxStringBytes: 6)]
+        let alphabet = Array(#""\u0/bnD8C9"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
+        var valid = 0
+        for round in 0..<10_000 {
+            // A Json column's shape: a JSON document inside a string, full of escapes.
+            let document = String(decoding: JSONWriter.encode(random.value()), as: UTF8.self)
+            var bytes = JSONWriter.encode(.string(document))
+            if round % 4 != 0 { bytes.mutate(from: alphabet, using: &generator) }
+            let limits = limitsChoices[round % 2]
+            bytes.withUnsafeBytes { raw in
+                let validator = JSONValidator(raw, limits: limits)
+                var decoded: [UInt8] = []
+                let end = validator.decodeString(validating: 0, into: &decoded)
+                let skipped = validator.skipString(0)
+                #expect(end == skipped?.end, "\(String(decoding: bytes, as: UTF8.self))")
+                guard let skipped, end != nil else { return }
+                var expected: [UInt8] = []
+                validator.decodeString(0..<skipped.end, into: &expected)
+                #expect(decoded == expected)
+                valid += 1
+            }
+        }
+        #expect(valid > 2_000, "only \(valid) strings were valid")
+    }
+
     @Test("skipString reports escapes and the end after the closing quote")
     func strings() {
         for (text, end, escaped) in [(#""abc""#, 5, false), (#""a\"b" "#, 6, true), (#""\u00e9","#, 8, true), (#""""#, 2, false)] {
