@@ -36,8 +36,11 @@ extension DocumentRouter {
     func routeStreaming(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]) -> Decision? {
         value.withUnsafeBytes { raw -> Decision? in
             if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
-            guard let envelope = locateEnvelope(raw) else { return nil }
-            return routeEnvelope(envelope, topic: topic, offset: offset, key: key)
+            guard var envelope = locateEnvelope(raw) else { return nil }
+            // The row's buffer becomes the bulk item's, uniquely referenced.
+            var row = JSONWriter(capacity: 0)
+            swap(&row.bytes, &envelope.row)
+            return routeEnvelope(envelope, row: &row, topic: topic, offset: offset, key: key)
         }
     }
 
@@ -116,7 +119,8 @@ extension DocumentRouter {
                 guard raw[start] == UInt8(ascii: "{") else { return nil }
                 var transcoder = RowTranscoder(
                     input: scan, plan: rowPlan(schema: schema), options: mapping.logicalTypes, depth: payloadDepth + 1)
-                var rowWriter = JSONWriter(capacity: payload.upperBound - start + 64)
+                // Room for the action line and the metadata members too.
+                var rowWriter = JSONWriter(capacity: payload.upperBound - start + 384)
                 guard let written = transcoder.writeMembers(ofRowAt: start, into: &rowWriter), written.end <= payload.upperBound
                 else { return nil }
                 row = (rowWriter.bytes, written.count)
@@ -165,7 +169,7 @@ extension DocumentRouter {
 
     /// The `index` item for a located envelope, or `nil`.
     private func routeEnvelope(
-        _ envelope: LocatedEnvelope, topic: String, offset: Int64, key: [UInt8]?
+        _ envelope: LocatedEnvelope, row writer: inout JSONWriter, topic: String, offset: Int64, key: [UInt8]?
     ) -> Decision? {
         let event = ChangeEvent(
             operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
@@ -184,11 +188,13 @@ extension DocumentRouter {
         mapping.appendMetadata(to: &metadata, event: event, version: version)
         if deleteMode == .soft { metadata["__deleted"] = .bool(false) }
 
-        var writer = JSONWriter(capacity: envelope.row.count + 256)
+        // The action line goes in front of the row, in the row's own buffer
+        // (`locateEnvelope` left room for it).
+        var action = JSONWriter(capacity: 192)
         BulkItem.writeActionLine(
-            into: &writer, action: .index, index: index, id: id, version: version?.value,
+            into: &action, action: .index, index: index, id: id, version: version?.value,
             versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
-        writer.bytes.append(contentsOf: envelope.row)
+        writer.bytes.insert(contentsOf: action.bytes, at: 0)
         RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &writer)
         writer.writeRaw("\n" as StaticString)
         return .write(
