@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.processes import (HERE, PY, Endpoint, Kafka, connector_file, cpu_seconds, produce, status_kb, stop,
+from bench.processes import (HERE, PY, Endpoint, Kafka, connector_file, cpu_seconds, minor_faults, produce, status_kb, stop,
                              wait_until)
 
 
@@ -98,6 +98,7 @@ def measure_memory(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Pat
                        "--max-lag", str(max_lag), "--seed", "11", timeout=1800)
         received = wait_for_items(endpoint, sent["items"], stall_s=15)
         cpu = cpu_seconds(proc.pid)
+        faults = minor_faults(proc.pid)
         hwm = status_kb(proc.pid, "VmHWM")
         st = endpoint.stats()
         elapsed = st["last_item_mono_us"] / 1e6 - t0  # to the last item, not to the end of a stall wait
@@ -110,7 +111,7 @@ def measure_memory(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Pat
             "events": sent["records"], "items": st["items"], "bytes": sent["bytes"], "max_backlog_items": max_lag,
             "producer_paused_s": sent.get("paused_s"), "seconds": elapsed,
             "events_per_s": sent["records"] / elapsed, "cpu_s": cpu,
-            "cpu_s_per_100k": cpu / sent["records"] * 1e5, "peak_rss_kb": hwm,
+            "cpu_s_per_100k": cpu / sent["records"] * 1e5, "minor_faults": faults, "peak_rss_kb": hwm,
             "rss_median_kb": sorted(rss)[len(rss) // 2] if rss else 0,
             "rss_samples": len(rss), "conflicts": st["conflicts"],
             # Items that never arrived: records that aged out of the mock's

@@ -9,22 +9,26 @@ extension ConnectorPipeline {
         for result in writers.takeResults() {
             guard let items = inFlight.removeValue(forKey: result.batchID) else { continue }
             var throttled = false
-            for (work, outcome) in zip(items, result.outcomes) {
-                guard isCurrent(work) else { continue }
-                switch outcome {
+            // By index, not `zip`: zip hands out copies of the work items
+            // (a retain per reference they hold), and the common outcomes
+            // read three fields.
+            for index in 0..<min(items.count, result.outcomes.count) {
+                let (partition, generation, offset) = (items[index].partition, items[index].generation, items[index].offset)
+                guard isCurrent(partition, generation: generation) else { continue }
+                switch result.outcomes[index] {
                 case .applied:
-                    if work.item?.action == .delete { stats.deleted += 1 } else { stats.indexed += 1 }
-                    confirm(work)
+                    if items[index].item?.action == .delete { stats.deleted += 1 } else { stats.indexed += 1 }
+                    confirm(partition, generation: generation, offset: offset)
                 case .stale:
                     stats.stale += 1
-                    confirm(work)
+                    confirm(partition, generation: generation, offset: offset)
                 case .throttled:
                     throttled = true
-                    var next = work
+                    var next = items[index]
                     next.throttledAttempts += 1
                     retry(next, attempt: next.throttledAttempts)
                 case .failed(let status, let reason):
-                    var next = work
+                    var next = items[index]
                     next.attempts += 1
                     next.isolate = next.isolate || result.requestFailed
                     if next.attempts > config.retry.maxRetries {
@@ -33,6 +37,7 @@ extension ConnectorPipeline {
                         retry(next, attempt: next.attempts)
                     }
                 case .rejected(let status, let reason):
+                    let work = items[index]
                     if result.requestFailed && items.count > 1 {
                         // The request as a whole was refused: find the bad record alone.
                         var next = work

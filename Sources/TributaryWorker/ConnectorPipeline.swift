@@ -138,8 +138,10 @@ final class ConnectorPipeline: @unchecked Sendable {
         }
         handleRebalances()
         if !messages.isEmpty {
-            for (message, decision) in zip(messages, route(messages)) {
-                accept(message, decision)
+            // By index: `zip` would copy every message (a retain per buffer).
+            let decisions = route(messages)
+            for index in messages.indices {
+                accept(messages[index], decisions[index])
                 if fatal != nil { break }
             }
         }
@@ -208,11 +210,7 @@ final class ConnectorPipeline: @unchecked Sendable {
         let chunkSize = (messages.count + chunks - 1) / chunks
         let results = UnsafeMutableBufferPointer<Result<DocumentRouter.Decision, DecodeError>?>.allocate(capacity: messages.count)
         results.initialize(repeating: nil)
-        defer {
-            // Release the decisions (their encoded bytes) before freeing the buffer.
-            _ = results.deinitialize()
-            results.deallocate()
-        }
+        defer { results.deallocate() }
         let output = SendableBuffer(results)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = chunk * chunkSize
@@ -220,7 +218,9 @@ final class ConnectorPipeline: @unchecked Sendable {
             guard start < end else { return }
             for index in start..<end { output.buffer[index] = routeOne(messages[index]) }
         }
-        return results.map { $0! }
+        // Moved out, not copied: the buffer is left uninitialized, as
+        // `deallocate` requires, and no decision is retained twice.
+        return results.indices.map { results.moveElement(from: $0)! }
     }
 
     /// Tracks one consumed record and applies its routing decision.
@@ -268,10 +268,16 @@ final class ConnectorPipeline: @unchecked Sendable {
 
     /// Marks a record confirmed.
     func confirm(_ work: WorkItem) {
-        guard let slot = partitions.index(forKey: work.partition), partitions.values[slot].generation == work.generation else {
+        confirm(work.partition, generation: work.generation, offset: work.offset)
+    }
+
+    /// Marks the record at `offset` of `partition` confirmed, if that
+    /// partition is still assigned in `generation`.
+    func confirm(_ partition: TopicPartition, generation: UInt64, offset: Int64) {
+        guard let slot = partitions.index(forKey: partition), partitions.values[slot].generation == generation else {
             return
         }
-        if partitions.values[slot].progress.confirm(work.offset) {
+        if partitions.values[slot].progress.confirm(offset) {
             outstandingRecords -= 1
             lastProgressMs = monotonicMs()
         }
@@ -279,7 +285,11 @@ final class ConnectorPipeline: @unchecked Sendable {
 
     /// Whether a work item still belongs to the current assignment.
     func isCurrent(_ work: WorkItem) -> Bool {
-        partitions[work.partition]?.generation == work.generation
+        isCurrent(work.partition, generation: work.generation)
+    }
+
+    func isCurrent(_ partition: TopicPartition, generation: UInt64) -> Bool {
+        partitions[partition]?.generation == generation
     }
 
     /// Sends ready items to free writers. With `force`, partial batches go at
