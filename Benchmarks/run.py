@@ -77,7 +77,9 @@ def main() -> int:
     ap.add_argument("--memory-events", type=int, help="default 1000000, --ci 60000")
     ap.add_argument("--latency-rate", type=float, default=5000)
     ap.add_argument("--latency-seconds", type=float, help="default 20, --ci 5")
-    ap.add_argument("--repeat", type=int, default=3, help="throughput rounds (the median of each sink is kept)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="throughput rounds, the median of each sink kept (default 5, --ci 3: a drain lasts well under "
+                         "a second on shared cores, so single rounds move by 20-30 %%)")
     ap.add_argument("--sinks", help="throughput sinks, comma-separated (default kcat,python,tributary"
                     "[,python-nodecode])")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -90,6 +92,7 @@ def main() -> int:
     ap.add_argument("--gate", type=float, default=3.0, help="--ci fails when tributary/python events/s is below this")
     args = ap.parse_args()
     events = args.events or (20_000 if args.ci else 24_000)
+    args.repeat = args.repeat or (3 if args.ci else 5)
     memory_events = args.memory_events or (60_000 if args.ci else 1_000_000)
     latency_seconds = args.latency_seconds or (5 if args.ci else 20)
     modes = set(args.modes.split(","))
