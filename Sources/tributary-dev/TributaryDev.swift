@@ -3,12 +3,13 @@ import Logging
 
 /// `tributary-dev`: a development and test companion for Tributary. It runs
 /// librdkafka's mock cluster and produces, consumes and inspects topics, for
-/// the end-to-end tests and the demo. Not part of the production worker.
+/// the end-to-end tests and the demo, and times the router alone
+/// (`route-bench`). Not part of the production worker.
 @main
 struct TributaryDev: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tributary-dev",
-        abstract: "Kafka helpers for Tributary's tests and demo.",
+        abstract: "Kafka helpers for Tributary's tests and demo, and a routing benchmark.",
         subcommands: [MockClusterCommand.self, ProduceCommand.self, ConsumeCommand.self, OffsetsCommand.self, RouteBenchCommand.self])
 }
 
