@@ -20,8 +20,8 @@ extension JSONValidator {
 
     /// Validates the value at `start`, writing only where the output departs
     /// from the input; `pending` is the first input byte not yet written
-    /// whose copy is still due.
-    private func compactValue(
+    /// whose copy is still due (the caller flushes the last run).
+    func compactValue(
         _ start: Int, depth: Int, pending: inout Int, into writer: inout JSONWriter, scratch: inout [UInt8]
     ) -> Int? {
         guard start < input.count else { return nil }
@@ -75,7 +75,7 @@ extension JSONValidator {
     /// Skips whitespace at `start`; when there is some, the run before it is
     /// written and the next run starts after it.
     @inline(__always)
-    private func dropSpace(_ start: Int, pending: inout Int, into writer: inout JSONWriter) -> Int {
+    func dropSpace(_ start: Int, pending: inout Int, into writer: inout JSONWriter) -> Int {
         let next = skipSpace(start)
         if next != start {
             flush(pending..<start, into: &writer)
@@ -84,8 +84,9 @@ extension JSONValidator {
         return next
     }
 
+    /// Writes the input bytes of `run` (a run of unchanged output).
     @inline(__always)
-    private func flush(_ run: Range<Int>, into writer: inout JSONWriter) {
+    func flush(_ run: Range<Int>, into writer: inout JSONWriter) {
         guard !run.isEmpty else { return }
         writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[run]))
     }

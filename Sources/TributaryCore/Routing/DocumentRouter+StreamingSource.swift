@@ -56,9 +56,16 @@ enum SourceMember {
         "file", "pos", "row", "commit_lsn", "change_lsn", "scn", "commit_scn", "ord",
     ]
 
-    private static let readUTF8: [[UInt8]] = read.map { Array($0.utf8) }
+    /// `read` grouped by UTF-8 length: most of `source`'s other members
+    /// (`version`, `snapshot`, `sequence`) are ruled out by length alone.
+    private static let readByLength: [[[UInt8]]] = {
+        var groups = [[[UInt8]]](repeating: [], count: (read.map(\.utf8.count).max() ?? 0) + 1)
+        for name in read { groups[name.utf8.count].append(Array(name.utf8)) }
+        return groups
+    }()
 
     static func isRead(_ name: UnsafeRawBufferPointer) -> Bool {
-        readUTF8.contains { known in known.withUnsafeBytes { ByteEquality.equal(name, $0) } }
+        guard name.count < readByLength.count else { return false }
+        return readByLength[name.count].contains { known in known.withUnsafeBytes { ByteEquality.equal(name, $0) } }
     }
 }

@@ -37,10 +37,15 @@ struct RowTranscoder {
     /// closes the object with `finish`. Returns the offset after the row's
     /// closing brace and how many members were written, or `nil` when the
     /// general path must decide.
+    ///
+    /// The output is the input minus whitespace, with converted values and
+    /// escaped strings rewritten, so the unchanged stretches between them
+    /// (names, separators, copied values) are copied in runs from `pending`,
+    /// the first input byte not yet written.
     mutating func writeMembers(ofRowAt start: Int, into writer: inout JSONWriter) -> (end: Int, count: Int)? {
         let bytes = input.input
-        writer.bytes.append(UInt8(ascii: "{"))
-        var cursor = input.skipSpace(start + 1)
+        var pending = start  // the row's `{` opens the first run
+        var cursor = input.dropSpace(start + 1, pending: &pending, into: &writer)
         guard cursor < bytes.count else { return nil }
         var position = 0
         if bytes[cursor] != UInt8(ascii: "}") {
@@ -48,31 +53,30 @@ struct RowTranscoder {
                 guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""), let name = input.skipString(cursor), !name.escaped,
                     name.end - cursor > 2, bytes[cursor + 1] != UInt8(ascii: "_")
                 else { return nil }
-                let quotedName = cursor..<name.end
                 let nameBytes = UnsafeBufferPointer(rebasing: bytes[(cursor + 1)..<(name.end - 1)])
-                cursor = input.skipSpace(name.end)
+                cursor = input.dropSpace(name.end, pending: &pending, into: &writer)
                 guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }
-                let start = input.skipSpace(cursor + 1)
-                if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-                writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[quotedName]))
-                writer.bytes.append(UInt8(ascii: ":"))
+                let start = input.dropSpace(cursor + 1, pending: &pending, into: &writer)
                 let end: Int?
                 if let entry = entry(named: nameBytes, at: position) {
                     guard entry < 64, used & (1 << UInt64(entry)) == 0 else { return nil }
                     used |= 1 << UInt64(entry)
+                    input.flush(pending..<start, into: &writer)
                     end = writeConverted(plan.entries[entry], from: start, into: &writer)
+                    pending = end ?? pending
                 } else {
-                    end = writeCopied(from: start, into: &writer)
+                    end = copyValue(from: start, pending: &pending, into: &writer)
                 }
                 guard let end else { return nil }
                 position += 1
-                cursor = input.skipSpace(end)
+                cursor = input.dropSpace(end, pending: &pending, into: &writer)
                 guard cursor < bytes.count else { return nil }
                 if bytes[cursor] == UInt8(ascii: "}") { break }
                 guard bytes[cursor] == UInt8(ascii: ",") else { return nil }
-                cursor = input.skipSpace(cursor + 1)
+                cursor = input.dropSpace(cursor + 1, pending: &pending, into: &writer)
             }
         }
+        input.flush(pending..<cursor, into: &writer)  // up to the closing brace, which `finish` writes
         return (cursor + 1, position)
     }
 
@@ -106,22 +110,27 @@ struct RowTranscoder {
         ByteEquality.equal(UnsafeRawBufferPointer(bytes), name)
     }
 
-    /// Writes the value at `start` unchanged in meaning and compact in form
-    /// (see `JSONValidator.writeCompact`); the value's end, or `nil` for
-    /// invalid JSON or a value `UnavailableValue.isUnavailable` flags.
-    private mutating func writeCopied(from start: Int, into writer: inout JSONWriter) -> Int? {
+    /// Validates the value at `start`, to be written unchanged in meaning and
+    /// compact in form (see `JSONValidator.writeCompact`), as part of the
+    /// current run from `pending`; the value's end, or `nil` for invalid JSON
+    /// or a value `UnavailableValue.isUnavailable` flags.
+    private mutating func copyValue(from start: Int, pending: inout Int, into writer: inout JSONWriter) -> Int? {
         let bytes = input.input
         guard start < bytes.count else { return nil }
         switch bytes[start] {
         case UInt8(ascii: "\""):
             guard let string = input.skipString(start), !isPlaceholder(start..<string.end, escaped: string.escaped) else { return nil }
-            input.writeString(start..<string.end, escaped: string.escaped, into: &writer, scratch: &scratch)
+            if string.escaped {
+                input.flush(pending..<start, into: &writer)
+                input.writeString(start..<string.end, escaped: true, into: &writer, scratch: &scratch)
+                pending = string.end
+            }
             return string.end
         case UInt8(ascii: "["):
             guard !arrayHoldsPlaceholder(at: start) else { return nil }
-            return input.writeCompact(start, depth: depth, into: &writer, scratch: &scratch)
+            return input.compactValue(start, depth: depth, pending: &pending, into: &writer, scratch: &scratch)
         default:
-            return input.writeCompact(start, depth: depth, into: &writer, scratch: &scratch)
+            return input.compactValue(start, depth: depth, pending: &pending, into: &writer, scratch: &scratch)
         }
     }
 
