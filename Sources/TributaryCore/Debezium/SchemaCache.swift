@@ -1,13 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Parsed JsonConverter schemas, keyed by their exact bytes.
 ///
 /// A topic's schema rarely changes, yet every message repeats it (often most
@@ -102,11 +94,9 @@ public final class SchemaCache: Sendable {
         return hasher.finalize()
     }
 
-    /// Byte equality through libc's `memcmp`, which compares a
-    /// several-kilobyte schema in vector-wide steps.
+    /// Whether `stored` holds exactly `bytes` (a several-kilobyte schema
+    /// compared in vector-wide steps).
     private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard stored.count == bytes.count else { return false }
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
-        return stored.withUnsafeBytes { memcmp($0.baseAddress!, base, bytes.count) == 0 }
+        stored.withUnsafeBytes { ByteEquality.equal($0, bytes) }
     }
 }

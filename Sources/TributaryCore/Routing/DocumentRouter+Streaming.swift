@@ -37,10 +37,7 @@ extension DocumentRouter {
         value.withUnsafeBytes { raw -> Decision? in
             if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
             guard var envelope = locateEnvelope(raw) else { return nil }
-            // The row's buffer becomes the bulk item's, uniquely referenced.
-            var row = JSONWriter(capacity: 0)
-            swap(&row.bytes, &envelope.row)
-            return routeEnvelope(envelope, row: &row, topic: topic, offset: offset, key: key)
+            return routeEnvelope(&envelope, topic: topic, offset: offset, key: key)
         }
     }
 
@@ -50,15 +47,16 @@ extension DocumentRouter {
         return try? DocumentID.make(from: recordKey, delimiter: mapping.keyDelimiter)
     }
 
-    /// What `locateEnvelope` found: the parsed small parts and where the row is.
+    /// What `locateEnvelope` found: the parsed small parts and the row.
     struct LocatedEnvelope {
         var operation: ChangeOperation
         var source: JSONObject?
         var timestampMs: Int64?
         var schema: JSONObject?
         /// The `after` row as written into the document: `{` and its
-        /// members, not yet closed (`RowTranscoder.finish`).
-        var row: [UInt8]
+        /// members, not yet closed (`RowTranscoder.finish`). Its buffer has
+        /// room for the action line and becomes the bulk item's.
+        var row: JSONWriter
         /// How many members `row` holds.
         var rowMembers: Int
     }
@@ -90,7 +88,7 @@ extension DocumentRouter {
         let scan = JSONValidator(raw, limits: limits)
 
         var operation: ChangeOperation?
-        var row: (bytes: [UInt8], members: Int)?
+        var row: (writer: JSONWriter, members: Int)?
         var source: JSONObject?
         var timestampMs: Int64?
         var seen = EnvelopeMembers()
@@ -123,7 +121,7 @@ extension DocumentRouter {
                 var rowWriter = JSONWriter(capacity: payload.upperBound - start + 384)
                 guard let written = transcoder.writeMembers(ofRowAt: start, into: &rowWriter), written.end <= payload.upperBound
                 else { return nil }
-                row = (rowWriter.bytes, written.count)
+                row = (rowWriter, written.count)
                 end = written.end
             case .before:
                 guard raw[start] == UInt8(ascii: "{") || raw[start] == UInt8(ascii: "n"),
@@ -154,7 +152,7 @@ extension DocumentRouter {
         // comes the wrapper's closing brace, already checked by the match).
         guard scan.skipSpace(cursor + 1) >= payload.upperBound, let operation, let row else { return nil }
         return LocatedEnvelope(
-            operation: operation, source: source, timestampMs: timestampMs, schema: schema, row: row.bytes,
+            operation: operation, source: source, timestampMs: timestampMs, schema: schema, row: row.writer,
             rowMembers: row.members)
     }
 
@@ -167,10 +165,9 @@ extension DocumentRouter {
         return mapping.fieldTypes
     }
 
-    /// The `index` item for a located envelope, or `nil`.
-    private func routeEnvelope(
-        _ envelope: LocatedEnvelope, row writer: inout JSONWriter, topic: String, offset: Int64, key: [UInt8]?
-    ) -> Decision? {
+    /// The `index` item for a located envelope, or `nil`. Completes the
+    /// envelope's row in place: the bulk item takes over its buffer.
+    private func routeEnvelope(_ envelope: inout LocatedEnvelope, topic: String, offset: Int64, key: [UInt8]?) -> Decision? {
         let event = ChangeEvent(
             operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
         guard event.connector != "mongodb",
@@ -194,12 +191,12 @@ extension DocumentRouter {
         BulkItem.writeActionLine(
             into: &action, action: .index, index: index, id: id, version: version?.value,
             versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
-        writer.bytes.insert(contentsOf: action.bytes, at: 0)
-        RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &writer)
-        writer.writeRaw("\n" as StaticString)
+        envelope.row.bytes.insert(contentsOf: action.bytes, at: 0)
+        RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &envelope.row)
+        envelope.row.writeRaw("\n" as StaticString)
         return .write(
             BulkItem(
-                action: .index, index: index, id: id, version: version?.value, bytes: writer.bytes,
+                action: .index, index: index, id: id, version: version?.value, bytes: envelope.row.bytes,
                 versionType: version?.type ?? .external, routing: nil))
     }
 }

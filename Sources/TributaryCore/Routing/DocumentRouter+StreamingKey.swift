@@ -3,7 +3,7 @@
 /// A Debezium key is small, but parsing it into a tree (and, with
 /// JsonConverter schemas, wrapping the cached schema around it) cost about a
 /// tenth of the routing time. The common key — a schema seen before (or
-/// none) and a payload object of integer, unescaped-string or boolean
+/// none) and a payload object of number, unescaped-string or boolean
 /// columns that need no logical-type conversion — yields its id directly.
 ///
 /// Contract: returns either `nil` or exactly the id
@@ -38,22 +38,20 @@ extension DocumentRouter {
         let scan = JSONValidator(raw, limits: decoder.limits)
         var cursor = scan.skipSpace(range.lowerBound)
         guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "{") else { return nil }
-        var names: [Range<Int>] = []
         var columns: [(name: String, value: JSONValue)] = []
         cursor = scan.skipSpace(cursor + 1)
         while true {
             guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "\""), let name = scan.skipString(cursor), !name.escaped
             else { return nil }
-            let nameBytes = (cursor + 1)..<(name.end - 1)
-            guard !Self.isWrapperMember(UnsafeRawBufferPointer(rebasing: raw[nameBytes])),
-                !names.contains(where: { raw[$0].elementsEqual(raw[nameBytes]) })
-            else { return nil }
+            let nameBytes = UnsafeBufferPointer(rebasing: scan.input[(cursor + 1)..<(name.end - 1)])
+            guard !Self.isWrapperMember(UnsafeRawBufferPointer(nameBytes)) else { return nil }
+            let columnName = JSONByteParser.makeString(nameBytes)
+            guard !columns.contains(where: { $0.name == columnName }) else { return nil }
             cursor = scan.skipSpace(name.end)
             guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: ":") else { return nil }
             let start = scan.skipSpace(cursor + 1)
             guard start < range.upperBound, let (value, end) = scalar(at: start, scan: scan), end <= range.upperBound else { return nil }
-            names.append(nameBytes)
-            columns.append((name: Self.string(raw, nameBytes), value: value))
+            columns.append((name: columnName, value: value))
             cursor = scan.skipSpace(end)
             guard cursor < range.upperBound else { return nil }
             if raw[cursor] == UInt8(ascii: "}") { break }
@@ -68,30 +66,24 @@ extension DocumentRouter {
         return try? DocumentID.make(from: RecordKey(columns: columns), delimiter: mapping.keyDelimiter)
     }
 
-    /// An integer, unescaped string or boolean at `start`, as `JSONParser`
+    /// A number, unescaped string or boolean at `start`, as `JSONParser`
     /// would give it, and its end; `nil` for anything else.
     private func scalar(at start: Int, scan: JSONValidator) -> (JSONValue, Int)? {
-        let input = scan.input
-        switch input[start] {
+        let end: Int
+        switch scan.input[start] {
         case UInt8(ascii: "\""):
             guard let string = scan.skipString(start), !string.escaped else { return nil }
-            return (.string(JSONByteParser.makeString(UnsafeBufferPointer(rebasing: input[(start + 1)..<(string.end - 1)]))), string.end)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            guard let end = scan.skipNumber(start) else { return nil }
-            return (.number(JSONNumber(unchecked: JSONByteParser.makeString(UnsafeBufferPointer(rebasing: input[start..<end])))), end)
-        case UInt8(ascii: "t"), UInt8(ascii: "f"):
-            guard let end = scan.skipValue(start, depth: 1) else { return nil }
-            return (.bool(input[start] == UInt8(ascii: "t")), end)
+            end = string.end
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"), UInt8(ascii: "f"):
+            guard let skipped = scan.skipValue(start, depth: 1) else { return nil }
+            end = skipped
         default:
             return nil
         }
+        return scan.value(in: start..<end, depth: 1).map { ($0, end) }
     }
 
     private static func isWrapperMember(_ name: UnsafeRawBufferPointer) -> Bool {
         ByteEquality.equal(name, "schema") || ByteEquality.equal(name, "payload")
-    }
-
-    private static func string(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
-        JSONByteParser.makeString(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)[range]))
     }
 }

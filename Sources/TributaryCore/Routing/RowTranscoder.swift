@@ -6,7 +6,7 @@
 /// copied as they are (their compact form is their text), anything else is
 /// parsed and rewritten. Every byte is validated on the way (`JSONValidator`).
 ///
-/// `write` returns `false` — and the caller takes the general path — for
+/// `writeMembers` returns `nil` — and the caller takes the general path — for
 /// anything the general path treats specially or reports: a column whose
 /// name has an escape or starts with `_`, Debezium's unavailable-value
 /// placeholder (TOAST), a converter error, a converted column that appears
@@ -20,7 +20,7 @@ struct RowTranscoder {
     /// Which plan entries were used, one bit each (a second use means a
     /// duplicate column); entries past the 64th take the general path.
     private var used: UInt64 = 0
-    /// Decoded string content, reused (`JSONValidator.writeCompact`).
+    /// Decoded string content, reused (`JSONValidator.compactValue`, placeholder checks).
     var scratch: [UInt8] = []
     /// The decoded text of a Json column.
     private var text: [UInt8] = []
@@ -188,7 +188,9 @@ struct RowTranscoder {
     /// `ValueConverter.json` does, which parses with default limits).
     private mutating func writeEmbeddedJSON(from start: Int, into writer: inout JSONWriter) -> Int? {
         text.removeAll(keepingCapacity: true)
-        text.reserveCapacity(min(input.input.count - start, 1 << 16))
+        // The string's length is known only once it is decoded; the rest of
+        // the record bounds it, and 4 KB covers the common document.
+        text.reserveCapacity(min(input.input.count - start, 4096))
         guard let stringEnd = input.decodeString(validating: start, into: &text) else { return nil }
         guard !text.withUnsafeBufferPointer({ UnavailableValue.isPlaceholder($0) }) else { return nil }
         let mark = writer.bytes.count
