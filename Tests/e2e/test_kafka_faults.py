@@ -33,7 +33,10 @@ def test_three_workers_scale_out_one_killed_one_stopped(kafka, opensearch, tmp_p
     time.sleep(1.5)
     workers[1].start()
     workers[2].start()
-    time.sleep(4)
+    # Wait for the scale-out itself, not a fixed time: on a loaded machine
+    # the group's rebalance can take longer than a few seconds.
+    wait_until(lambda: all("partitions assigned" in w.output() for w in workers), 30, "every worker to get partitions")
+    time.sleep(1)
     assert not kafka.fully_committed(group, workload.topic), "workload too small to observe the scale-out"
     workers[1].kill()
     time.sleep(2)
