@@ -34,11 +34,14 @@ extension DocumentRouter {
     /// The decision for a record on the streaming route, or `nil` when the
     /// general path must decide (see the extension's contract).
     func routeStreaming(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]) -> Decision? {
-        value.withUnsafeBytes { raw -> Decision? in
-            if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
-            guard var envelope = locateEnvelope(raw) else { return nil }
-            return routeEnvelope(&envelope, topic: topic, offset: offset, key: key)
-        }
+        value.withUnsafeBytes { raw in routeStreaming(topic: topic, offset: offset, key: key, raw: raw) }
+    }
+
+    /// `routeStreaming` over bytes the caller keeps valid during the call.
+    func routeStreaming(topic: String, offset: Int64, key: [UInt8]?, raw: UnsafeRawBufferPointer) -> Decision? {
+        if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
+        guard var envelope = locateEnvelope(raw) else { return nil }
+        return routeEnvelope(&envelope, topic: topic, offset: offset, key: key)
     }
 
     /// The id through `decodeKey`, for keys `streamingDocumentID` leaves alone.

@@ -93,6 +93,17 @@ public struct DocumentRouter: Sendable {
         return try routeGeneral(topic: topic, offset: offset, key: key, value: value)
     }
 
+    /// `route` for a value read in place (a consumer's buffer, valid for the
+    /// duration of the call): the streaming route copies nothing it does not
+    /// write; the decoding route, taken by the few records it leaves alone,
+    /// copies the value first.
+    public func route(topic: String, offset: Int64, key: [UInt8]?, valueBytes value: UnsafeRawBufferPointer?) throws(DecodeError) -> Decision {
+        if let value, streamingEligible, let decision = routeStreaming(topic: topic, offset: offset, key: key, raw: value) {
+            return decision
+        }
+        return try routeGeneral(topic: topic, offset: offset, key: key, value: value.map { [UInt8]($0) })
+    }
+
     /// `route` without the streaming route: decodes the whole value first.
     func routeGeneral(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]?) throws(DecodeError) -> Decision {
         let decoded = try decoder.decode(value: value)

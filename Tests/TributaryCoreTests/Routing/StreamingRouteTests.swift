@@ -39,6 +39,35 @@ struct StreamingRouteTests {
         return true
     }
 
+    @Test("routing a value in place decides exactly as routing its copy", arguments: routers.indices)
+    func inPlace(router index: Int) throws {
+        let router = Self.routers[index].router
+        func decide(_ key: [UInt8]?, _ value: [UInt8]?, inPlace: Bool) -> Result<DocumentRouter.Decision, DecodeError> {
+            func route(_ raw: UnsafeRawBufferPointer?) -> Result<DocumentRouter.Decision, DecodeError> {
+                Result { () throws(DecodeError) in try router.route(topic: "pg.public.products", offset: 3, key: key, valueBytes: raw) }
+            }
+            guard inPlace else {
+                return Result { () throws(DecodeError) in try router.route(topic: "pg.public.products", offset: 3, key: key, value: value) }
+            }
+            guard let value else { return route(nil) }
+            return value.withUnsafeBytes { route($0) }
+        }
+        var values: [(key: [UInt8]?, value: [UInt8]?)] = [(Array(#"{"id":1}"#.utf8), nil), (nil, nil), (nil, []), (nil, Array("{".utf8))]
+        for name in Fixtures.names {
+            guard let value = try Fixtures.value(name) else { continue }
+            values.append((GoldenFixtureTests.key(for: name, value: value), value))
+        }
+        for (key, value) in values {
+            let copied = decide(key, value, inPlace: false)
+            let inPlace = decide(key, value, inPlace: true)
+            switch (copied, inPlace) {
+            case (.success(let a), .success(let b)): #expect(a == b)
+            case (.failure(let a), .failure(let b)): #expect(a.code == b.code && a.message == b.message)
+            default: Issue.record("in place \(inPlace), copied \(copied) for \(String(decoding: value ?? [], as: UTF8.self).prefix(200))")
+            }
+        }
+    }
+
     @Test("every fixture under every router setting", arguments: routers.indices)
     func fixtures(router index: Int) throws {
         let router = Self.routers[index].router
