@@ -3,36 +3,54 @@ import Logging
 
 extension KafkaConsumer {
     /// Blocks up to `timeoutMs` for the first message, then takes what is
-    /// immediately available, up to `maxMessages`.
+    /// immediately available, up to `maxMessages`, and copies it out.
     ///
     /// Returns early (possibly empty) when a rebalance was recorded, on
     /// `wake()`, or on timeout. Partition-EOF events are skipped; other
     /// message-level errors are logged and skipped unless fatal, which throw
     /// (as does a fatal instance error).
     public func poll(maxMessages: Int, timeoutMs: Int32) throws(KafkaError) -> [KafkaMessage] {
+        try pollBatch(maxMessages: maxMessages, timeoutMs: timeoutMs).copyAll()
+    }
+
+    /// `poll`, leaving the records in librdkafka's buffers until the caller
+    /// copies them (`KafkaMessageBatch.message(at:)`, on any thread).
+    public func pollBatch(maxMessages: Int, timeoutMs: Int32) throws(KafkaError) -> KafkaMessageBatch {
         if let fatal = context.fatalError { throw fatal }
-        guard maxMessages > 0 else { return [] }
+        var messages: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+        var topics: [String] = []
+        // Every message taken ends up in the returned batch, or is destroyed here.
+        func batch() -> KafkaMessageBatch { KafkaMessageBatch(messages: messages, topics: topics, handle: handle) }
+        func destroyTaken() { for message in messages { rd_kafka_message_destroy(message) } }
+        guard maxMessages > 0 else { return batch() }
 
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(max(timeoutMs, 0)))
-        var batch: [KafkaMessage] = []
-        batch.reserveCapacity(min(maxMessages, 512))
+        messages.reserveCapacity(min(maxMessages, 512))
+        topics.reserveCapacity(min(maxMessages, 512))
 
-        while batch.count < maxMessages {
-            let wait = batch.isEmpty ? Self.milliseconds(until: deadline, clock: clock) : 0
+        while messages.count < maxMessages {
+            let wait = messages.isEmpty ? Self.milliseconds(until: deadline, clock: clock) : 0
             guard let message = rd_kafka_consumer_poll(handle.pointer, wait) else { break }
-            defer { rd_kafka_message_destroy(message) }
-
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                batch.append(KafkaMessage(copying: message, topics: &topicNames))
-            } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                try skipOrThrow(consumerError: err, message: message)
+                messages.append(message)
+                topics.append(topicNames.name(of: message.pointee.rkt))
+                continue
+            }
+            defer { rd_kafka_message_destroy(message) }
+            if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                do {
+                    try skipOrThrow(consumerError: err, message: message)
+                } catch {
+                    destroyTaken()
+                    throw error
+                }
             }
         }
 
-        if batch.isEmpty, let fatal = context.fatalError { throw fatal }
-        return batch
+        if messages.isEmpty, let fatal = context.fatalError { throw fatal }
+        return batch()
     }
 
     private func skipOrThrow(consumerError err: rd_kafka_resp_err_t, message: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) {

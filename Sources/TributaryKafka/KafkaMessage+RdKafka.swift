@@ -1,13 +1,12 @@
 internal import CRdKafka
 
 extension KafkaMessage {
-    /// Copies a consumed `rd_kafka_message_t` (which must have `err == 0`).
-    /// `topics` caches topic names by topic handle so the hot path does not
-    /// build a new String per message.
-    init(copying message: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout TopicNameCache) {
+    /// Copies a consumed `rd_kafka_message_t` (which must have `err == 0`)
+    /// whose topic name the caller resolved (see `TopicNameCache`).
+    init(copying message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) {
         let raw = message.pointee
         self.init(
-            topic: topics.name(of: raw.rkt),
+            topic: topic,
             partition: raw.partition,
             offset: raw.offset,
             key: Self.bytes(raw.key, raw.key_len),
@@ -50,13 +49,20 @@ extension KafkaMessage {
 /// handle's current name (no allocation), so a reused address cannot mislabel.
 struct TopicNameCache {
     private var names: [OpaquePointer: String] = [:]
+    /// The last hit: a poll's messages mostly share a topic.
+    private var last: (topic: OpaquePointer, name: String)?
 
     mutating func name(of topic: OpaquePointer?) -> String {
         guard let topic, let cName = rd_kafka_topic_name(topic) else { return "" }
-        if let cached = names[topic], Self.equal(cached, cName) { return cached }
+        if let last, last.topic == topic, Self.equal(last.name, cName) { return last.name }
+        if let cached = names[topic], Self.equal(cached, cName) {
+            last = (topic, cached)
+            return cached
+        }
         let name = String(cString: cName)
         if names.count > 1024 { names.removeAll() }
         names[topic] = name
+        last = (topic, name)
         return name
     }
 
