@@ -123,7 +123,9 @@ def measure_sink(kind: str, kafka: Kafka, endpoint: Endpoint, topic: str, events
     perf = None
     if perf_data:  # sample every thread of the sink (cpu-clock: no PMU is needed)
         time.sleep(0.3)
-        perf = subprocess.Popen(["perf", "record", "-F", "1999", "-g", "-p", str(proc.pid), "-o", str(perf_data)],
+        # BENCH_PERF_EVENT replaces the sampling, e.g. "-e page-faults -c 1" to see what faults.
+        sampling = os.environ.get("BENCH_PERF_EVENT", "-F 1999").split()
+        perf = subprocess.Popen(["perf", "record", *sampling, "-g", "-p", str(proc.pid), "-o", str(perf_data)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         def done():

@@ -63,6 +63,9 @@ extension ConnectorPipeline {
                 if pausedForBackpressure { setPaused(true, list) }
                 logger.info("partitions assigned", metadata: [LogKey.partitions: "\(describe(list))"])
             case .revoke(let list):
+                // Records polled before the revoke are tracked first, so the
+                // drain below covers them and nothing consumed is left routing.
+                acceptRouted(routing.waitForAll())
                 let revoked = Set(list)
                 if consumer.assignmentLost {
                     // The group already gave these partitions to another member:
@@ -91,6 +94,8 @@ extension ConnectorPipeline {
 
     /// Sends every ready record at once and waits for results until the
     /// given partitions (all, when nil) have nothing unconfirmed, or the deadline.
+    /// Records still routing are not waited for (they are not tracked yet):
+    /// callers that need them take them first (`acceptRouted`).
     /// `barrier` is a record that is known to be unconfirmed and not waited for.
     func drain(until deadline: UInt64, partitions scope: Set<TopicPartition>?, barrier: WorkItem? = nil) {
         func pending() -> Bool {
@@ -117,7 +122,10 @@ extension ConnectorPipeline {
     /// commit the confirmed prefix, flush the DLQ, leave the group.
     func shutdown() {
         let deadline = monotonicMs() + UInt64(config.shutdownTimeoutMs)
+        // Always waited for: every polled message must be destroyed before the consumer is.
+        let routed = routing.waitForAll()
         if fatal == nil {
+            acceptRouted(routed)
             drain(until: deadline, partitions: nil)
         }
         if let deadLetters {
@@ -126,6 +134,13 @@ extension ConnectorPipeline {
         }
         commitIfDue(force: true)
         logSummary()
+        // What is left unconfirmed is consumed again by the next owner; its
+        // records may still be in their polls' buffers: release them first.
+        ready.removeAll()
+        waiting.removeAll()
+        inFlight.removeAll()
+        dlqPending.removeAll()
+        dlqRetry.removeAll()
         consumer.close()
         logger.info("connector stopped")
     }

@@ -20,9 +20,11 @@ extension ConnectorPipeline {
     /// Returns `false` when the pipeline stops or fails before the index is
     /// settled: the record must then not be written (it stays unconfirmed and
     /// is consumed again by the next run).
-    func prepareIndex(_ index: String, for message: KafkaMessage) -> Bool {
-        let options = (config.routingOverrides[message.topic] ?? config.routing).indexMappings
+    func prepareIndex(_ index: String, for record: OriginalRecord) -> Bool {
+        let topic = record.topic
+        let options = (config.routingOverrides[topic] ?? config.routing).indexMappings
         guard options.mode == .derived, !preparedIndexes.contains(index) else { return true }
+        let message = record.message
         guard message.value != nil else { return true }
         guard let mappings = router(for: message.topic).derivedMappings(value: message.value, decimal: options.decimal) else {
             preparedIndexes.insert(index)

@@ -61,6 +61,7 @@ extension ConnectorPipeline {
 
     private func retry(_ work: WorkItem, attempt: Int) {
         var next = work
+        next.original.detach()
         let delay = config.retry.backoff.delayMs(attempt: max(0, attempt - 1))
         next.notBefore = monotonicMs() + UInt64(delay)
         stats.retried += 1
@@ -108,8 +109,10 @@ extension ConnectorPipeline {
         nextToken += 1
         var letter = DeadLetter(work: work, reason: reason)
         letter.work.item = nil
+        // It waits for the broker's acknowledgement (or a retry): copied out.
+        letter.work.original.detach()
         do {
-            try deadLetters.send(work.message, reason: reason, token: token)
+            try deadLetters.send(letter.work.original.message, reason: reason, token: token)
             dlqPending[token] = letter
         } catch {
             // Queue full or a transient producer error: try again shortly.

@@ -8,8 +8,8 @@ extension ConnectorPipeline {
     /// Every record consumed before it is confirmed first (the pipeline is
     /// drained), then every document of `index` is deleted with
     /// `_delete_by_query`, retried with backoff through outages; the record is
-    /// confirmed only after that succeeded, and records after it are routed
-    /// only then. Ordering is exact within the partition that carries the
+    /// confirmed only after that succeeded, and records after it are accepted
+    /// (tracked and queued for writing) only then; routing them meanwhile is pure. Ordering is exact within the partition that carries the
     /// truncate event; rows of other partitions that were indexed before the
     /// truncate was read are deleted too (see README, "Truncate").
     func truncate(_ index: String, _ work: WorkItem) {

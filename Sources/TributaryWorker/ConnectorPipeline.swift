@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import TributaryCore
@@ -12,13 +13,16 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
 
 /// One connector's pipeline: fetch → decode → batch → write → confirm → commit.
 ///
-/// Runs on its own thread (`run()` blocks): every librdkafka call happens
-/// there, and the bulk requests run on the writer pool's threads. Invariants:
+/// Runs on its own thread (`run()` blocks): every call on the consumer
+/// happens there; records are routed in place, in their poll's buffers, on
+/// Dispatch's worker threads (`RoutingStage`), and the bulk requests run on
+/// the writer pool's threads. Invariants:
 /// - a partition's offset is committed only up to the first record that is
 ///   not confirmed (indexed, stale, skipped, or acknowledged on the DLQ);
 /// - throttling and outages are retried without limit and never dead-lettered;
-/// - records held between consume and confirm never exceed
-///   `max.buffered.records`: at that bound the partitions are paused.
+/// - records held between consume and confirm (routing included) never
+///   exceed `max.buffered.records`: at that bound polling stops, and the
+///   partitions are paused if it lasts (see `applyBackpressure`).
 final class ConnectorPipeline: @unchecked Sendable {
     let config: ConnectorConfig
     let logger: Logger
@@ -32,8 +36,9 @@ final class ConnectorPipeline: @unchecked Sendable {
     // Driver-thread state.
     var partitions: [TopicPartition: PartitionState] = [:]
     var nextGeneration: UInt64 = 1
-    var ready: [WorkItem] = []
-    var readyHead = 0
+    /// Items to send, oldest first. Taken items leave it at once: they may
+    /// hold their poll's buffers (`OriginalRecord`).
+    var ready: Deque<WorkItem> = []
     var waiting: [WorkItem] = []
     var inFlight: [UInt64: [WorkItem]] = [:]
     var dlqPending: [UInt64: DeadLetter] = [:]
@@ -41,6 +46,8 @@ final class ConnectorPipeline: @unchecked Sendable {
     var nextToken: UInt64 = 1
     var outstandingRecords = 0
     var pausedForBackpressure = false
+    /// When the buffer last filled up; nil once half of it is free again.
+    var fullSinceMs: UInt64?
     var lingerStartMs: UInt64?
     var inFlightLimit: Int
     var throttledUntilMs: UInt64 = 0
@@ -50,8 +57,8 @@ final class ConnectorPipeline: @unchecked Sendable {
     var lastProgressMs: UInt64 = monotonicMs()
     var lastCommitAdvanceMs: UInt64 = monotonicMs()
     var fatal: PipelineError?
-    /// Threads that route a large poll in parallel (the machine's cores).
-    let routingParallelism = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Copies and routes polled records off the driver thread.
+    var routing: RoutingStage!
     /// A connection for requests outside `_bulk` (truncate, index creation), used on the driver thread.
     let adminConnection: OpenSearchConnection
     /// Indexes whose derived mappings are settled (`index.mappings=derived`; see `prepareIndex`).
@@ -93,6 +100,20 @@ final class ConnectorPipeline: @unchecked Sendable {
         let consumer = self.consumer
         self.writers = try BulkWriterPool(
             count: config.batching.maxInFlight, configuration: openSearch, logger: logger, onResult: { consumer.wake() })
+        let router = self.router
+        let topicRouters = self.topicRouters
+        self.routing = RoutingStage(
+            parallelism: ProcessInfo.processInfo.activeProcessorCount,
+            route: { records, index in
+                let topic = records.topic(at: index)
+                let offset = records.offset(at: index)
+                let key = records.key(at: index)
+                let router = topicRouters[topic] ?? router
+                return records.withValue(at: index) { value in
+                    Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, key: key, valueBytes: value) }
+                }
+            },
+            onRouted: { consumer.wake() })
     }
 
     /// Whether a graceful stop was requested.
@@ -125,26 +146,29 @@ final class ConnectorPipeline: @unchecked Sendable {
     }
 
     /// One turn of the loop: poll, route, dispatch, collect, commit.
+    ///
+    /// A poll's records are routed by `routing` while later turns go on; they
+    /// are accepted (tracked and queued for writing) in poll order once routed.
     func step() {
         let now = monotonicMs()
-        let room = config.batching.maxBufferedRecords - outstandingRecords
-        applyBackpressure(room: room)
-        let messages: [KafkaMessage]
-        do {
-            messages = try consumer.poll(maxMessages: max(1, min(room, 2000)), timeoutMs: pollTimeout(now: now))
-        } catch {
-            fatal = PipelineError(message: "Kafka consumer failed: \(error)")
-            return
-        }
-        handleRebalances()
-        if !messages.isEmpty {
-            // By index: `zip` would copy every message (a retain per buffer).
-            let decisions = route(messages)
-            for index in messages.indices {
-                accept(messages[index], decisions[index])
-                if fatal != nil { break }
+        let room = config.batching.maxBufferedRecords - outstandingRecords - routing.pendingRecords
+        if applyBackpressure(room: room, now: now) {
+            let batch: KafkaMessageBatch
+            do {
+                batch = try consumer.pollBatch(maxMessages: max(1, min(room, 2000)), timeoutMs: pollTimeout(now: now))
+            } catch {
+                fatal = PipelineError(message: "Kafka consumer failed: \(error)")
+                return
             }
+            handleRebalances()
+            // Stamped after the rebalance events of this poll took effect, as
+            // the records were consumed under that assignment.
+            routing.submit(batch, stamp: nextGeneration)
+        } else {
+            // Full, for now: wait for results (routing finishing is checked each millisecond).
+            writers.waitForResults(timeoutMs: 1)
         }
+        acceptRouted(routing.takeRouted())
         collectResults()
         collectDeadLetterReports()
         promoteDueRetries(now: monotonicMs())
@@ -168,16 +192,37 @@ final class ConnectorPipeline: @unchecked Sendable {
         return Int32(timeout)
     }
 
-    var readyCount: Int { ready.count - readyHead }
+    var readyCount: Int { ready.count }
 
-    private func applyBackpressure(room: Int) {
-        if room <= 0 && !pausedForBackpressure {
+    /// How long a full buffer stops polling before the partitions are paused.
+    static let pauseAfterMs: UInt64 = 1000
+
+    /// Keeps the records held between consume and confirm within
+    /// `max.buffered.records`; returns whether this turn may poll.
+    ///
+    /// A full buffer first just stops polling, until half of it is free
+    /// again: that is usually a matter of milliseconds, and pausing is not
+    /// free, as librdkafka drops the records it prefetched for a paused
+    /// partition and fetches them again on resume. If it stays full for
+    /// `pauseAfterMs` (a slow or unavailable cluster), the partitions are
+    /// paused, so that polls (which serve rebalances and keep the member
+    /// within `max.poll.interval.ms`) go on without taking records.
+    private func applyBackpressure(room: Int, now: UInt64) -> Bool {
+        if fullSinceMs == nil && room <= 0 {
+            fullSinceMs = now
+        } else if fullSinceMs != nil && room >= config.batching.maxBufferedRecords / 2 {
+            fullSinceMs = nil
+            if pausedForBackpressure {
+                pausedForBackpressure = false
+                setPaused(false, Array(partitions.keys))
+            }
+        }
+        guard let since = fullSinceMs else { return true }
+        if !pausedForBackpressure && now >= since + Self.pauseAfterMs {
             pausedForBackpressure = true
             setPaused(true, Array(partitions.keys))
-        } else if pausedForBackpressure && room >= config.batching.maxBufferedRecords / 2 {
-            pausedForBackpressure = false
-            setPaused(false, Array(partitions.keys))
         }
+        return pausedForBackpressure
     }
 
     func setPaused(_ paused: Bool, _ list: [TopicPartition]) {
@@ -190,66 +235,48 @@ final class ConnectorPipeline: @unchecked Sendable {
         }
     }
 
-    /// Tracks and routes one consumed record.
-    /// Routes a poll's messages. Routing is pure and costs tens of
-    /// microseconds per record, so a large poll is split over the cores
-    /// (Dispatch's worker threads, never the cooperative pool); the results
-    /// are then applied in order on the driver thread.
-    private func route(_ messages: [KafkaMessage]) -> [Result<DocumentRouter.Decision, DecodeError>] {
-        @Sendable func routeOne(_ message: KafkaMessage) -> Result<DocumentRouter.Decision, DecodeError> {
-            do {
-                return .success(
-                    try router(for: message.topic).route(
-                        topic: message.topic, offset: message.offset, key: message.key, value: message.value))
-            } catch {
-                return .failure(error)
+    /// Accepts routed batches in order; stops at a fatal error.
+    func acceptRouted(_ batches: [(stamp: UInt64, records: [RoutedRecord])]) {
+        for batch in batches {
+            for index in batch.records.indices {
+                accept(batch.records[index], stamp: batch.stamp)
+                if fatal != nil { return }
             }
         }
-        guard messages.count >= 64, routingParallelism > 1 else { return messages.map(routeOne) }
-        let chunks = routingParallelism * 4
-        let chunkSize = (messages.count + chunks - 1) / chunks
-        let results = UnsafeMutableBufferPointer<Result<DocumentRouter.Decision, DecodeError>?>.allocate(capacity: messages.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let output = SendableBuffer(results)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = chunk * chunkSize
-            let end = min(messages.count, start + chunkSize)
-            guard start < end else { return }
-            for index in start..<end { output.buffer[index] = routeOne(messages[index]) }
-        }
-        // Moved out, not copied: the buffer is left uninitialized, as
-        // `deallocate` requires, and no decision is retained twice.
-        return results.indices.map { results.moveElement(from: $0)! }
     }
 
     /// Tracks one consumed record and applies its routing decision.
-    private func accept(_ message: KafkaMessage, _ decision: Result<DocumentRouter.Decision, DecodeError>) {
-        let tp = TopicPartition(topic: message.topic, partition: message.partition)
+    ///
+    /// `stamp` is `nextGeneration` when the record's poll was submitted: a
+    /// partition assigned since (a newer generation) is a new assignment
+    /// that will fetch the record again, so it is dropped here.
+    private func accept(_ record: RoutedRecord, stamp: UInt64) {
+        let offset = record.original.offset
+        let tp = TopicPartition(topic: record.original.topic, partition: record.original.partition)
         // Mutate in place: a copy of the state would copy its offset arrays on every record.
-        guard let slot = partitions.index(forKey: tp) else {
+        guard let slot = partitions.index(forKey: tp), partitions.values[slot].generation < stamp else {
             // Fetched before a revoke took effect: not ours any more.
             return
         }
-        guard partitions.values[slot].progress.track(message.offset) else { return }
-        partitions.values[slot].position = message.offset + 1
+        guard partitions.values[slot].progress.track(offset) else { return }
+        partitions.values[slot].position = offset + 1
         outstandingRecords += 1
         stats.consumed += 1
         var work = WorkItem(
-            partition: tp, generation: partitions.values[slot].generation, offset: message.offset, item: nil, message: message)
-        switch decision {
+            partition: tp, generation: partitions.values[slot].generation, offset: offset, item: nil, original: record.original)
+        switch record.decision {
         case .success(.skip):
             stats.skipped += 1
             confirm(work)
         case .success(.write(let item)):
             work.item = item
-            guard prepareIndex(item.index, for: message) else { return }
+            guard prepareIndex(item.index, for: record.original) else { return }
             enqueue(work)
         case .success(.deleteAll(let index)):
             truncate(index, work)
         case .failure(let error):
             if error.code == .nullValue {
-                fatal = PipelineError(message: "\(message.topic)[\(message.partition)]@\(message.offset): \(error.message)")
+                fatal = PipelineError(message: "\(tp.topic)[\(tp.partition)]@\(offset): \(error.message)")
                 return
             }
             poison(work, PoisonReason(className: error.className, message: error.message))
@@ -303,26 +330,16 @@ final class ConnectorPipeline: @unchecked Sendable {
             var items: [WorkItem] = []
             var body: [UInt8] = []
             body.reserveCapacity(min(config.batching.maxBytes, 1 << 20))
-            while readyHead < ready.count && items.count < config.batching.maxRecords {
-                let work = ready[readyHead]
-                if !isCurrent(work) {
-                    readyHead += 1
-                    continue
-                }
-                guard let item = work.item else {
-                    readyHead += 1
+            while let work = ready.first, items.count < config.batching.maxRecords {
+                guard isCurrent(work), let item = work.item else {
+                    ready.removeFirst()
                     continue
                 }
                 if !items.isEmpty && (work.isolate || items[0].isolate || body.count + item.bytes.count > config.batching.maxBytes) {
                     break
                 }
                 body.append(contentsOf: item.bytes)
-                items.append(work)
-                readyHead += 1
-            }
-            if readyHead > 4096 && readyHead * 2 > ready.count {
-                ready.removeFirst(readyHead)
-                readyHead = 0
+                items.append(ready.removeFirst())
             }
             lingerStartMs = readyCount > 0 ? now : nil
             guard !items.isEmpty else { continue }
@@ -396,10 +413,4 @@ final class ManagedAtomicFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
-}
-
-/// Lends a buffer to `concurrentPerform`, whose iterations write disjoint indexes.
-private struct SendableBuffer<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

@@ -1,0 +1,173 @@
+import Dispatch
+import Foundation
+import TributaryCore
+import TributaryKafka
+
+/// Polled records read by index, in place: a `KafkaMessageBatch` (an array
+/// in tests). Accessors may run on several threads at once for distinct indexes.
+protocol PolledRecords: AnyObject, Sendable {
+    var count: Int { get }
+    func topic(at index: Int) -> String
+    func partition(at index: Int) -> Int32
+    func offset(at index: Int) -> Int64
+    func key(at index: Int) -> [UInt8]?
+    /// The value in place (nil for a tombstone), valid inside `body` only.
+    func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R
+    /// The whole record, copied.
+    func message(at index: Int) -> KafkaMessage
+}
+
+extension KafkaMessageBatch: PolledRecords {}
+
+/// A routed record: where it is, and what to do with it.
+struct RoutedRecord: Sendable {
+    var original: OriginalRecord
+    var decision: Result<DocumentRouter.Decision, DecodeError>
+}
+
+/// Routes polled records, read in place, on Dispatch's worker threads while
+/// the driver thread goes on polling, dispatching and confirming.
+///
+/// Contract:
+/// - batches are handed back by `takeRouted` in submission order, each only
+///   once all of its records are routed, so per-partition order is kept;
+/// - routed records refer to their batch (`OriginalRecord.polled`): it lives
+///   as long as any of them does;
+/// - `onRouted` runs (on a worker thread) after each batch completes; the
+///   pipeline uses it to wake its poll;
+/// - `pendingRecords` counts records submitted and not yet taken, so the
+///   pipeline's bound on buffered records covers them.
+///
+/// `submit`, `takeRouted`, `waitForAll` and `pendingRecords` are called from
+/// the driver thread only.
+final class RoutingStage: @unchecked Sendable {
+    /// Routes record `index` of the records; pure, called on any thread.
+    typealias Route = @Sendable (any PolledRecords, Int) -> Result<DocumentRouter.Decision, DecodeError>
+
+    /// One submitted batch. Its chunks write disjoint ranges of `records`.
+    private final class Pending: @unchecked Sendable {
+        let stamp: UInt64
+        let records: UnsafeMutableBufferPointer<RoutedRecord>
+        let source: any PolledRecords
+        /// Chunks still running; guarded by the stage's lock.
+        var remainingChunks: Int
+
+        init(source: any PolledRecords, stamp: UInt64, chunks: Int) {
+            self.stamp = stamp
+            self.records = .allocate(capacity: source.count)
+            self.source = source
+            self.remainingChunks = chunks
+        }
+
+        /// Whether `take()` moved the records out.
+        private var taken = false
+
+        /// Hands the routed records over (moved, not copied). Called once,
+        /// after every chunk finished (every element is initialized).
+        func take() -> [RoutedRecord] {
+            let count = records.count
+            taken = true
+            return [RoutedRecord](unsafeUninitializedCapacity: count) { buffer, initialized in
+                _ = buffer.moveInitialize(fromContentsOf: records)
+                initialized = count
+            }
+        }
+
+        /// Only ever released finished (the stage's chunks hold it until then).
+        deinit {
+            if !taken { records.deinitialize() }
+            records.deallocate()
+        }
+    }
+
+    private let route: Route
+    private let onRouted: @Sendable () -> Void
+    private let parallelism: Int
+    private let queue = DispatchQueue.global(qos: .userInitiated)
+    private let lock = NSCondition()
+    /// Submitted and not yet taken, oldest first. Driver thread only.
+    private var pending: [Pending] = []
+    /// Records in `pending`. Driver thread only.
+    private(set) var pendingRecords = 0
+
+    init(parallelism: Int, route: @escaping Route, onRouted: @escaping @Sendable () -> Void) {
+        self.parallelism = max(1, parallelism)
+        self.route = route
+        self.onRouted = onRouted
+    }
+
+    var isEmpty: Bool { pending.isEmpty }
+
+    /// Starts routing `batch`. `stamp` travels with it to `takeRouted`.
+    ///
+    /// A small batch with nothing ahead of it is routed here, on the calling
+    /// thread: a thread hop would cost more than the routing (this is the
+    /// low-latency path of a steady trickle of changes).
+    func submit(_ batch: any PolledRecords, stamp: UInt64) {
+        guard batch.count > 0 else { return }
+        let inline = batch.count < 64 && pending.isEmpty
+        // Two chunks per core, so a slow chunk does not leave a core idle at the end.
+        let size = inline ? batch.count : (batch.count + parallelism * 2 - 1) / (parallelism * 2)
+        let chunks = (batch.count + size - 1) / size
+        let item = Pending(source: batch, stamp: stamp, chunks: chunks)
+        pending.append(item)
+        pendingRecords += batch.count
+        if inline {
+            routeChunk(item, 0..<batch.count)
+            finishChunk(item, notify: false)
+            return
+        }
+        for chunk in 0..<chunks {
+            let range = (chunk * size)..<min(batch.count, (chunk + 1) * size)
+            queue.async {
+                self.routeChunk(item, range)
+                self.finishChunk(item, notify: true)
+            }
+        }
+    }
+
+    /// The routed batches at the head of the queue (oldest first), with the
+    /// stamps they were submitted with. Never blocks.
+    func takeRouted() -> [(stamp: UInt64, records: [RoutedRecord])] {
+        var done: [(stamp: UInt64, records: [RoutedRecord])] = []
+        while let head = pending.first, isFinished(head) {
+            pending.removeFirst()
+            pendingRecords -= head.records.count
+            done.append((head.stamp, head.take()))
+        }
+        return done
+    }
+
+    /// Waits until every submitted batch is routed, then takes them all.
+    func waitForAll() -> [(stamp: UInt64, records: [RoutedRecord])] {
+        lock.lock()
+        for item in pending {
+            while item.remainingChunks > 0 { lock.wait() }
+        }
+        lock.unlock()
+        return takeRouted()
+    }
+
+    private func isFinished(_ item: Pending) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return item.remainingChunks == 0
+    }
+
+    private func routeChunk(_ item: Pending, _ range: Range<Int>) {
+        let source = item.source
+        for index in range {
+            (item.records.baseAddress! + index).initialize(
+                to: RoutedRecord(original: .polled(source, index: index), decision: route(source, index)))
+        }
+    }
+
+    private func finishChunk(_ item: Pending, notify: Bool) {
+        lock.lock()
+        item.remainingChunks -= 1
+        let finished = item.remainingChunks == 0
+        if finished { lock.broadcast() }
+        lock.unlock()
+        if finished && notify { onRouted() }
+    }
+}

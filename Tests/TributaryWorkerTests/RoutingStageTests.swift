@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import TributaryCore
+import TributaryKafka
+@testable import TributaryWorker
+
+/// Records in memory, read as the stage reads a poll's batch.
+private final class ArrayRecords: PolledRecords, @unchecked Sendable {
+    let messages: [KafkaMessage]
+
+    init(_ messages: [KafkaMessage]) { self.messages = messages }
+
+    /// `count` records of partition 0 of `topic`, from `first`, each valued with its offset.
+    convenience init(topic: String = "t", first: Int64, count: Int) {
+        self.init((0..<Int64(count)).map { index in
+            KafkaMessage(topic: topic, partition: 0, offset: first + index, key: nil, value: Array("\(first + index)".utf8))
+        })
+    }
+
+    var count: Int { messages.count }
+    func topic(at index: Int) -> String { messages[index].topic }
+    func partition(at index: Int) -> Int32 { messages[index].partition }
+    func offset(at index: Int) -> Int64 { messages[index].offset }
+    func key(at index: Int) -> [UInt8]? { messages[index].key }
+    func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R {
+        guard let value = messages[index].value else { return try body(nil) }
+        let copy = value
+        return try copy.withUnsafeBytes { raw in
+            // `withUnsafeBytes` rethrows untyped: carry the typed error out.
+            Result { () throws(E) in try body(raw) }
+        }.get()
+    }
+    func message(at index: Int) -> KafkaMessage { messages[index] }
+}
+
+/// A decision that records what the router saw: the value read in place, as an offset.
+private func echo(_ records: any PolledRecords, _ index: Int) -> Result<DocumentRouter.Decision, DecodeError> {
+    let seen = records.withValue(at: index) { raw in raw.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    guard Int64(seen) == records.offset(at: index) else {
+        return .failure(DecodeError(.malformedValue, "value \(seen) read for offset \(records.offset(at: index))"))
+    }
+    return .success(.skip(.truncate))
+}
+
+@Suite("Routing stage", .timeLimit(.minutes(1)))
+struct RoutingStageTests {
+    /// The offsets a set of taken batches holds, in the order handed back.
+    private static func offsets(_ batches: [(stamp: UInt64, records: [RoutedRecord])]) -> [Int64] {
+        batches.flatMap { $0.records.map(\.original.offset) }
+    }
+
+    @Test("every batch size, alone or behind others, comes back whole, once, in order", arguments: [1, 2, 4])
+    func everySize(parallelism: Int) {
+        let stage = RoutingStage(parallelism: parallelism, route: echo, onRouted: {})
+        var expected: [Int64] = []
+        var stamps: [UInt64] = []
+        var next: Int64 = 0
+        // Sizes around the inline bound (64) and the chunking, each submitted
+        // while a large batch is still pending, so it is chunked too.
+        for (round, size) in [1, 2, 3, 5, 7, 9, 63, 64, 65, 100, 2000, 2001].enumerated() {
+            for batch in [2000, size] {
+                stage.submit(ArrayRecords(first: next, count: batch), stamp: UInt64(round))
+                expected += (next..<next + Int64(batch))
+                stamps.append(UInt64(round))
+                next += Int64(batch)
+            }
+        }
+        #expect(stage.pendingRecords == expected.count)
+        let taken = stage.waitForAll()
+        #expect(Self.offsets(taken) == expected)
+        #expect(taken.map(\.stamp) == stamps)
+        for batch in taken {
+            for record in batch.records {
+                guard case .success(.skip) = record.decision else {
+                    Issue.record("record \(record.original.offset): \(record.decision)")
+                    continue
+                }
+            }
+        }
+        #expect(stage.pendingRecords == 0)
+        #expect(stage.isEmpty)
+    }
+
+    @Test("a small batch with nothing ahead is routed at once, on the caller's thread")
+    func inline() {
+        let stage = RoutingStage(parallelism: 2, route: echo, onRouted: { Issue.record("inline batches do not notify") })
+        stage.submit(ArrayRecords(first: 10, count: 63), stamp: 7)
+        let taken = stage.takeRouted()
+        #expect(taken.count == 1)
+        #expect(taken.first?.stamp == 7)
+        #expect(Self.offsets(taken) == Array(10..<73))
+    }
+
+    @Test("a finished batch waits behind an unfinished one")
+    func headOfLine() {
+        let gate = DispatchSemaphore(value: 0)
+        let notified = Counter()
+        let stage = RoutingStage(
+            parallelism: 2,
+            route: { records, index in
+                // The first batch (offsets from 0) blocks until the gate opens.
+                if records.offset(at: 0) == 0 && index == 0 { gate.wait() }
+                return echo(records, index)
+            },
+            onRouted: { notified.add() })
+        stage.submit(ArrayRecords(first: 0, count: 100), stamp: 1)
+        stage.submit(ArrayRecords(first: 100, count: 100), stamp: 2)
+        // Give the second batch every chance to finish first.
+        let deadline = Date().addingTimeInterval(5)
+        while notified.value < 1 && Date() < deadline { usleep(1000) }
+        #expect(notified.value == 1)
+        #expect(stage.takeRouted().isEmpty)
+        #expect(stage.pendingRecords == 200)
+        gate.signal()
+        let taken = stage.waitForAll()
+        #expect(taken.map(\.stamp) == [1, 2])
+        #expect(Self.offsets(taken) == Array(0..<200))
+        #expect(notified.value == 2)
+    }
+
+    @Test("routed records hold their batch until copied out")
+    func detach() {
+        weak var batch: ArrayRecords?
+        var routed: [RoutedRecord] = []
+        do {
+            let records = ArrayRecords(first: 5, count: 3)
+            batch = records
+            let stage = RoutingStage(parallelism: 2, route: echo, onRouted: {})
+            stage.submit(records, stamp: 1)
+            routed = stage.waitForAll().flatMap(\.records)
+        }
+        #expect(batch != nil)
+        for index in routed.indices { routed[index].original.detach() }
+        #expect(batch == nil)
+        #expect(routed.map(\.original.message.value) == [Array("5".utf8), Array("6".utf8), Array("7".utf8)])
+        guard case .copied = routed[0].original else {
+            Issue.record("still in place after detach")
+            return
+        }
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
