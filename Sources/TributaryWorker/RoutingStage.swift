@@ -83,14 +83,22 @@ final class RoutingStage: @unchecked Sendable {
     private let route: Route
     private let onRouted: @Sendable () -> Void
     private let parallelism: Int
-    private let queue = DispatchQueue.global(qos: .userInitiated)
+    /// Runs a chunk of routing work: Dispatch's global queue by default.
+    typealias Schedule = @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let schedule: Schedule
     private let lock = NSCondition()
     /// Submitted and not yet taken, oldest first. Driver thread only.
     private var pending: [Pending] = []
     /// Records in `pending`. Driver thread only.
     private(set) var pendingRecords = 0
 
-    init(parallelism: Int, route: @escaping Route, onRouted: @escaping @Sendable () -> Void) {
+    /// - Parameter schedule: where chunks run; tests pass their own to run
+    ///   them in a chosen order.
+    init(
+        parallelism: Int, route: @escaping Route, onRouted: @escaping @Sendable () -> Void,
+        schedule: @escaping Schedule = { DispatchQueue.global(qos: .userInitiated).async(execute: $0) }
+    ) {
+        self.schedule = schedule
         self.parallelism = max(1, parallelism)
         self.route = route
         self.onRouted = onRouted
@@ -119,7 +127,7 @@ final class RoutingStage: @unchecked Sendable {
         }
         for chunk in 0..<chunks {
             let range = (chunk * size)..<min(batch.count, (chunk + 1) * size)
-            queue.async {
+            schedule {
                 self.routeChunk(item, range)
                 self.finishChunk(item, notify: true)
             }

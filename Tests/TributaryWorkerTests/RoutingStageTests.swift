@@ -93,29 +93,26 @@ struct RoutingStageTests {
 
     @Test("a finished batch waits behind an unfinished one")
     func headOfLine() {
-        let gate = DispatchSemaphore(value: 0)
+        let chunks = Chunks()
         let notified = Counter()
-        let stage = RoutingStage(
-            parallelism: 2,
-            route: { records, index in
-                // The first batch (offsets from 0) blocks until the gate opens.
-                if records.offset(at: 0) == 0 && index == 0 { gate.wait() }
-                return echo(records, index)
-            },
-            onRouted: { notified.add() })
+        let stage = RoutingStage(parallelism: 2, route: echo, onRouted: { notified.add() }, schedule: { chunks.add($0) })
         stage.submit(ArrayRecords(first: 0, count: 100), stamp: 1)
         stage.submit(ArrayRecords(first: 100, count: 100), stamp: 2)
-        // Give the second batch every chance to finish first.
-        let deadline = Date().addingTimeInterval(5)
-        while notified.value < 1 && Date() < deadline { usleep(1000) }
+        #expect(chunks.count == 8)  // two per core and batch
+        // The second batch finishes first.
+        chunks.run(4..<8)
         #expect(notified.value == 1)
         #expect(stage.takeRouted().isEmpty)
         #expect(stage.pendingRecords == 200)
-        gate.signal()
-        let taken = stage.waitForAll()
+        // Then all but one chunk of the first: still nothing to take.
+        chunks.run(0..<3)
+        #expect(stage.takeRouted().isEmpty)
+        chunks.run(3..<4)
+        #expect(notified.value == 2)
+        let taken = stage.takeRouted()
         #expect(taken.map(\.stamp) == [1, 2])
         #expect(Self.offsets(taken) == Array(0..<200))
-        #expect(notified.value == 2)
+        #expect(stage.pendingRecords == 0)
     }
 
     @Test("routed records hold their batch until copied out")
@@ -125,7 +122,8 @@ struct RoutingStageTests {
         do {
             let records = ArrayRecords(first: 5, count: 3)
             batch = records
-            let stage = RoutingStage(parallelism: 2, route: echo, onRouted: {})
+            // Chunks run at once on this thread: none outlives the batch's routing.
+            let stage = RoutingStage(parallelism: 2, route: echo, onRouted: {}, schedule: { $0() })
             stage.submit(records, stamp: 1)
             routed = stage.waitForAll().flatMap(\.records)
         }
@@ -145,4 +143,16 @@ private final class Counter: @unchecked Sendable {
     private var count = 0
     func add() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+}
+
+/// Chunks of routing work, run when and in the order the test says.
+private final class Chunks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var work: [@Sendable () -> Void] = []
+    func add(_ chunk: @escaping @Sendable () -> Void) { lock.withLock { work.append(chunk) } }
+    var count: Int { lock.withLock { work.count } }
+    func run(_ range: Range<Int>) {
+        let chosen = lock.withLock { Array(work[range]) }
+        for chunk in chosen { chunk() }
+    }
 }
