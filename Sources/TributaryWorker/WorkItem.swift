@@ -47,7 +47,8 @@ struct DeadLetter: Sendable {
 /// Records held in place are bounded by `max.buffered.records`.
 enum OriginalRecord: Sendable {
     case polled(any PolledRecords, index: Int)
-    case copied(KafkaMessage)
+    /// Boxed: most records never take this case, and the enum stays small to move.
+    indirect case copied(KafkaMessage)
 
     var topic: String {
         switch self {
