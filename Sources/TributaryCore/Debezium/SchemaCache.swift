@@ -8,7 +8,9 @@ import Synchronization
 /// is parsed, validated and cached at once. Hits compare the bytes exactly
 /// (the few most recent first, then by hash), so a cached schema is always the
 /// parse of the very bytes in the message. Bounded: at `capacity` distinct
-/// schemas the cache starts over. Thread-safe.
+/// schemas the cache starts over. Thread-safe: the lock is held only to take
+/// or update the entry lists, never while bytes are compared (routing threads
+/// look schemas up for every record).
 public final class SchemaCache: Sendable {
     struct Entry {
         var bytes: [UInt8]
@@ -25,18 +27,17 @@ public final class SchemaCache: Sendable {
 
     /// The parsed schema of `bytes`, parsing and caching it on a miss.
     func schema(for bytes: UnsafeRawBufferPointer, limits: JSONLimits) throws(JSONParseError) -> JSONValue {
-        let found: JSONValue? = state.withLock { state in
-            if let hit = state.recent.first(where: { Self.equal($0.bytes, bytes) }) { return hit.schema }
-            guard let entry = state.byHash[Self.hash(bytes)], Self.equal(entry.bytes, bytes) else { return nil }
-            Self.remember(entry, in: &state.recent)
+        if let hit = state.withLock({ $0.recent }).first(where: { Self.equal($0.bytes, bytes) }) { return hit.schema }
+        let hash = Self.hash(bytes)
+        if let entry = state.withLock({ $0.byHash[hash] }), Self.equal(entry.bytes, bytes) {
+            state.withLock { Self.remember(entry, in: &$0.recent) }
             return entry.schema
         }
-        if let found { return found }
         let schema = try JSONParser.parse(bytes, limits: limits)
         let entry = Entry(bytes: Array(bytes), schema: schema)
         state.withLock { state in
             if state.byHash.count >= capacity { state.byHash.removeAll(keepingCapacity: true) }
-            state.byHash[Self.hash(bytes)] = entry
+            state.byHash[hash] = entry
             Self.remember(entry, in: &state.recent)
         }
         return schema
@@ -50,21 +51,19 @@ public final class SchemaCache: Sendable {
         let head: StaticString = #"{"schema":"#
         let middle: StaticString = #","payload":"#
         guard Self.matches(bytes, at: 0, head) else { return nil }
-        return state.withLock { state -> (schema: JSONValue, payload: Range<Int>)? in
-            for entry in state.recent {
-                let schemaEnd = head.utf8CodeUnitCount + entry.bytes.count
-                let payloadStart = schemaEnd + middle.utf8CodeUnitCount
-                guard payloadStart < bytes.count,
-                    Self.equal(entry.bytes, UnsafeRawBufferPointer(rebasing: bytes[head.utf8CodeUnitCount..<schemaEnd])),
-                    Self.matches(bytes, at: schemaEnd, middle)
-                else { continue }
-                var end = bytes.count
-                while end > payloadStart, EnvelopeScanner.isSpace(bytes[end - 1]) { end -= 1 }
-                guard end > payloadStart, bytes[end - 1] == UInt8(ascii: "}") else { return nil }
-                return (entry.schema, payloadStart..<(end - 1))
-            }
-            return nil
+        for entry in state.withLock({ $0.recent }) {
+            let schemaEnd = head.utf8CodeUnitCount + entry.bytes.count
+            let payloadStart = schemaEnd + middle.utf8CodeUnitCount
+            guard payloadStart < bytes.count,
+                Self.equal(entry.bytes, UnsafeRawBufferPointer(rebasing: bytes[head.utf8CodeUnitCount..<schemaEnd])),
+                Self.matches(bytes, at: schemaEnd, middle)
+            else { continue }
+            var end = bytes.count
+            while end > payloadStart, EnvelopeScanner.isSpace(bytes[end - 1]) { end -= 1 }
+            guard end > payloadStart, bytes[end - 1] == UInt8(ascii: "}") else { return nil }
+            return (entry.schema, payloadStart..<(end - 1))
         }
+        return nil
     }
 
     /// Whether `literal` stands in `bytes` at `offset`.
