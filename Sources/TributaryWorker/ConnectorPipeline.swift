@@ -236,7 +236,7 @@ final class ConnectorPipeline: @unchecked Sendable {
     }
 
     /// Accepts routed batches in order; stops at a fatal error.
-    func acceptRouted(_ batches: [(stamp: UInt64, records: [RoutedRecord])]) {
+    func acceptRouted(_ batches: [RoutingStage.RoutedBatch]) {
         for batch in batches {
             for index in batch.records.indices {
                 accept(batch.records[index], stamp: batch.stamp)

@@ -3,22 +3,6 @@ import Foundation
 import TributaryCore
 import TributaryKafka
 
-/// Polled records read by index, in place: a `KafkaMessageBatch` (an array
-/// in tests). Accessors may run on several threads at once for distinct indexes.
-protocol PolledRecords: AnyObject, Sendable {
-    var count: Int { get }
-    func topic(at index: Int) -> String
-    func partition(at index: Int) -> Int32
-    func offset(at index: Int) -> Int64
-    func key(at index: Int) -> [UInt8]?
-    /// The value in place (nil for a tombstone), valid inside `body` only.
-    func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R
-    /// The whole record, copied.
-    func message(at index: Int) -> KafkaMessage
-}
-
-extension KafkaMessageBatch: PolledRecords {}
-
 /// A routed record: where it is, and what to do with it.
 struct RoutedRecord: Sendable {
     var original: OriginalRecord
@@ -43,6 +27,10 @@ struct RoutedRecord: Sendable {
 final class RoutingStage: @unchecked Sendable {
     /// Routes record `index` of the records; pure, called on any thread.
     typealias Route = @Sendable (any PolledRecords, Int) -> Result<DocumentRouter.Decision, DecodeError>
+    /// Runs a chunk of routing work: Dispatch's global queue by default.
+    typealias Schedule = @Sendable (@escaping @Sendable () -> Void) -> Void
+    /// A routed batch as handed back: its stamp and its records in poll order.
+    typealias RoutedBatch = (stamp: UInt64, records: [RoutedRecord])
 
     /// One submitted batch. Its chunks write disjoint ranges of `records`.
     private final class Pending: @unchecked Sendable {
@@ -51,6 +39,8 @@ final class RoutingStage: @unchecked Sendable {
         let source: any PolledRecords
         /// Chunks still running; guarded by the stage's lock.
         var remainingChunks: Int
+        /// Whether `take()` moved the records out.
+        private var taken = false
 
         init(source: any PolledRecords, stamp: UInt64, chunks: Int) {
             self.stamp = stamp
@@ -58,9 +48,6 @@ final class RoutingStage: @unchecked Sendable {
             self.source = source
             self.remainingChunks = chunks
         }
-
-        /// Whether `take()` moved the records out.
-        private var taken = false
 
         /// Hands the routed records over (moved, not copied). Called once,
         /// after every chunk finished (every element is initialized).
@@ -83,8 +70,6 @@ final class RoutingStage: @unchecked Sendable {
     private let route: Route
     private let onRouted: @Sendable () -> Void
     private let parallelism: Int
-    /// Runs a chunk of routing work: Dispatch's global queue by default.
-    typealias Schedule = @Sendable (@escaping @Sendable () -> Void) -> Void
     private let schedule: Schedule
     private let lock = NSCondition()
     /// Submitted and not yet taken, oldest first. Driver thread only.
@@ -136,8 +121,8 @@ final class RoutingStage: @unchecked Sendable {
 
     /// The routed batches at the head of the queue (oldest first), with the
     /// stamps they were submitted with. Never blocks.
-    func takeRouted() -> [(stamp: UInt64, records: [RoutedRecord])] {
-        var done: [(stamp: UInt64, records: [RoutedRecord])] = []
+    func takeRouted() -> [RoutedBatch] {
+        var done: [RoutedBatch] = []
         while let head = pending.first, isFinished(head) {
             pending.removeFirst()
             pendingRecords -= head.records.count
@@ -147,7 +132,7 @@ final class RoutingStage: @unchecked Sendable {
     }
 
     /// Waits until every submitted batch is routed, then takes them all.
-    func waitForAll() -> [(stamp: UInt64, records: [RoutedRecord])] {
+    func waitForAll() -> [RoutedBatch] {
         lock.lock()
         for item in pending {
             while item.remainingChunks > 0 { lock.wait() }

@@ -45,7 +45,7 @@ private func echo(_ records: any PolledRecords, _ index: Int) -> Result<Document
 @Suite("Routing stage", .timeLimit(.minutes(1)))
 struct RoutingStageTests {
     /// The offsets a set of taken batches holds, in the order handed back.
-    private static func offsets(_ batches: [(stamp: UInt64, records: [RoutedRecord])]) -> [Int64] {
+    private static func offsets(_ batches: [RoutingStage.RoutedBatch]) -> [Int64] {
         batches.flatMap { $0.records.map(\.original.offset) }
     }
 

@@ -1,0 +1,17 @@
+import TributaryKafka
+
+/// Polled records read by index, in place: a `KafkaMessageBatch` (an array
+/// in tests). Accessors may run on several threads at once for distinct indexes.
+protocol PolledRecords: AnyObject, Sendable {
+    var count: Int { get }
+    func topic(at index: Int) -> String
+    func partition(at index: Int) -> Int32
+    func offset(at index: Int) -> Int64
+    func key(at index: Int) -> [UInt8]?
+    /// The value in place (nil for a tombstone), valid inside `body` only.
+    func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R
+    /// The whole record, copied.
+    func message(at index: Int) -> KafkaMessage
+}
+
+extension KafkaMessageBatch: PolledRecords {}
