@@ -121,29 +121,86 @@ extension JSONValidator {
     /// Validates the string at `start` exactly as `skipString` does and
     /// appends its decoded content to `out` in the same pass. Returns the
     /// offset after its closing quote, or `nil` when it is not valid (then
-    /// `out` holds part of it).
+    /// `out` is unchanged).
     func decodeString(validating start: Int, into out: inout [UInt8]) -> Int? {
+        var end: Int?
+        let decoded = [UInt8](unsafeUninitializedCapacity: input.count - start) { buffer, count in
+            guard let base = buffer.baseAddress, let result = decodeString(validating: start, to: base) else {
+                count = 0
+                return
+            }
+            end = result.end
+            count = result.count
+        }
+        guard let end else { return nil }
+        out.append(contentsOf: decoded)
+        return end
+    }
+
+    /// `decodeString(validating:into:)` writing to memory the caller owns,
+    /// which must have room for `input.count - start` bytes (a string's
+    /// decoded content is never longer than its JSON text). Returns the offset
+    /// after the closing quote and the number of bytes written, or `nil` when
+    /// the string is not valid.
+    ///
+    /// Runs between escapes go out in one copy each, with no bounds or
+    /// capacity checks per run: a Json column's text is mostly short runs
+    /// between escaped quotes.
+    func decodeString(validating start: Int, to out: UnsafeMutablePointer<UInt8>) -> (end: Int, count: Int)? {
+        guard let source = input.baseAddress else { return nil }
         let contentStart = start + 1
         var seen: UInt64 = 0
         var run = contentStart
+        var written = 0
         while true {
             let stop = JSONStringScan.firstStop(in: input, from: run, seen: &seen)
             guard stop < input.count else { return nil }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[run..<stop]))
+            (out + written).update(from: source + run, count: stop - run)
+            written += stop - run
             switch input[stop] {
             case UInt8(ascii: "\""):
                 if let maxStringBytes = limits.maxStringBytes, stop - contentStart > maxStringBytes { return nil }
                 if seen & 0x8080_8080_8080_8080 != 0, UTF8Bytes.firstInvalid(in: input, contentStart..<stop) != nil {
                     return nil
                 }
-                return stop + 1
+                return (stop + 1, written)
             case UInt8(ascii: "\\"):
                 guard skipEscape(stop) != nil else { return nil }
-                run = appendEscape(at: stop, to: &out)
+                run = writeEscape(at: stop, to: out, written: &written)
             default:
                 return nil  // a control byte
             }
         }
+    }
+
+    /// Writes what the complete, valid escape at `backslash` stands for at
+    /// `out + written` (at most 4 bytes, never more than the escape's own
+    /// length); returns the offset after it.
+    @inline(__always)
+    private func writeEscape(at backslash: Int, to out: UnsafeMutablePointer<UInt8>, written: inout Int) -> Int {
+        func put(_ byte: UInt8) {
+            out[written] = byte
+            written += 1
+        }
+        switch input[backslash + 1] {
+        case UInt8(ascii: "b"): put(0x08)
+        case UInt8(ascii: "f"): put(0x0C)
+        case UInt8(ascii: "n"): put(0x0A)
+        case UInt8(ascii: "r"): put(0x0D)
+        case UInt8(ascii: "t"): put(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = UInt32(hex4(backslash + 2) ?? 0)
+            var after = backslash + 6
+            if (0xD800...0xDBFF).contains(scalar) {
+                let low = UInt32(hex4(backslash + 8) ?? 0xDC00)
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                after = backslash + 12
+            }
+            written += UTF8Bytes.write(scalar: scalar, to: out + written)
+            return after
+        default: put(input[backslash + 1])  // `"`, `\` or `/`
+        }
+        return backslash + 2
     }
 
     /// Appends what the complete, valid escape at `backslash` stands for;

@@ -32,6 +32,32 @@ enum UTF8Bytes {
         return nil
     }
 
+    /// Writes the UTF-8 encoding of a scalar value (never a surrogate) at
+    /// `out`, which has room for 4 bytes; returns how many it wrote.
+    @inline(__always)
+    static func write(scalar: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            out[0] = UInt8(scalar)
+            return 1
+        case 0x80..<0x800:
+            out[0] = 0xC0 | UInt8(scalar >> 6)
+            out[1] = 0x80 | UInt8(scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            out[0] = 0xE0 | UInt8(scalar >> 12)
+            out[1] = 0x80 | UInt8(scalar >> 6 & 0x3F)
+            out[2] = 0x80 | UInt8(scalar & 0x3F)
+            return 3
+        default:
+            out[0] = 0xF0 | UInt8(scalar >> 18)
+            out[1] = 0x80 | UInt8(scalar >> 12 & 0x3F)
+            out[2] = 0x80 | UInt8(scalar >> 6 & 0x3F)
+            out[3] = 0x80 | UInt8(scalar & 0x3F)
+            return 4
+        }
+    }
+
     /// Appends the UTF-8 encoding of a scalar value (never a surrogate).
     static func append(scalar: UInt32, to out: inout [UInt8]) {
         switch scalar {

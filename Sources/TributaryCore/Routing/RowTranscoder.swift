@@ -22,8 +22,6 @@ struct RowTranscoder {
     private var used: UInt64 = 0
     /// Decoded string content, reused (`JSONValidator.compactValue`, placeholder checks).
     var scratch: [UInt8] = []
-    /// The decoded text of a Json column.
-    private var text: [UInt8] = []
 
     init(input: JSONValidator, plan: RowPlan, options: LogicalTypeOptions, depth: Int) {
         self.input = input
@@ -187,21 +185,20 @@ struct RowTranscoder {
     /// written compactly; the string itself when its text is not JSON (as
     /// `ValueConverter.json` does, which parses with default limits).
     private mutating func writeEmbeddedJSON(from start: Int, into writer: inout JSONWriter) -> Int? {
-        text.removeAll(keepingCapacity: true)
-        // The string's length is known only once it is decoded; the rest of
-        // the record bounds it, and 4 KB covers the common document.
-        text.reserveCapacity(min(input.input.count - start, 4096))
-        guard let stringEnd = input.decodeString(validating: start, into: &text) else { return nil }
-        guard !text.withUnsafeBufferPointer({ UnavailableValue.isPlaceholder($0) }) else { return nil }
+        // The decoded text is no longer than the rest of the record; memory
+        // that is only reserved costs nothing until it is written.
+        let room = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: input.input.count - start)
+        defer { room.deallocate() }
+        guard let base = room.baseAddress, let (stringEnd, count) = input.decodeString(validating: start, to: base) else { return nil }
+        let text = UnsafeBufferPointer(rebasing: room[0..<count])
+        guard !UnavailableValue.isPlaceholder(text) else { return nil }
         let mark = writer.bytes.count
-        let written = text.withUnsafeBufferPointer { text in
-            let embedded = JSONValidator(text, limits: JSONLimits())
-            guard let end = embedded.writeCompact(embedded.skipSpace(0), depth: 0, into: &writer, scratch: &scratch) else { return false }
-            return embedded.skipSpace(end) == text.count
-        }
+        let embedded = JSONValidator(text, limits: JSONLimits())
+        let written = embedded.writeCompact(embedded.skipSpace(0), depth: 0, into: &writer, scratch: &scratch)
+            .map { embedded.skipSpace($0) == text.count } ?? false
         if !written {
             writer.bytes.removeSubrange(mark...)
-            text.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
+            writer.writeString(utf8: text)
         }
         return stringEnd
     }
