@@ -104,6 +104,21 @@ public enum TemporalText {
 
     /// Appends `value` in decimal, left-padded with zeros to `width` digits.
     static func appendPadded(_ value: UInt64, width: Int, to out: inout [UInt8]) {
+        // Months, days, hours, minutes, seconds and most years: byte by byte,
+        // without padding first and overwriting after.
+        let zero = UInt8(ascii: "0")
+        if width == 2 && value < 100 {
+            out.append(zero + UInt8(value / 10))
+            out.append(zero + UInt8(value % 10))
+            return
+        }
+        if width == 4 && value < 10_000 {
+            out.append(zero + UInt8(value / 1000))
+            out.append(zero + UInt8(value / 100 % 10))
+            out.append(zero + UInt8(value / 10 % 10))
+            out.append(zero + UInt8(value % 10))
+            return
+        }
         var count = 1
         var probe = value
         while probe >= 10 {
