@@ -122,11 +122,13 @@ extension ConnectorPipeline {
     /// commit the confirmed prefix, flush the DLQ, leave the group.
     func shutdown() {
         let deadline = monotonicMs() + UInt64(config.shutdownTimeoutMs)
-        // Always waited for: every polled message must be destroyed before the consumer is.
-        let routed = routing.waitForAll()
         if fatal == nil {
-            acceptRouted(routed)
+            acceptRouted(routing.waitForAll())
             drain(until: deadline, partitions: nil)
+        } else {
+            // Waited for even so, and dropped at once: the records still in
+            // their polls' buffers are released before the consumer closes.
+            _ = routing.waitForAll()
         }
         if let deadLetters {
             let remaining = deadline > monotonicMs() ? Int32(min(deadline - monotonicMs(), 10_000)) : 1000
