@@ -26,7 +26,7 @@ extension ConnectorPipeline {
         guard options.mode == .derived, !preparedIndexes.contains(index) else { return true }
         let message = record.message
         guard message.value != nil else { return true }
-        guard let mappings = router(for: message.topic).derivedMappings(value: message.value, decimal: options.decimal) else {
+        guard let mappings = router(for: topic).derivedMappings(value: message.value, decimal: options.decimal) else {
             preparedIndexes.insert(index)
             logger.info("first record has no schema: index left to dynamic mapping", metadata: [LogKey.index: "\(index)"])
             return true

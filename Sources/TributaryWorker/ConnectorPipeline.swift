@@ -57,8 +57,8 @@ final class ConnectorPipeline: @unchecked Sendable {
     var lastProgressMs: UInt64 = monotonicMs()
     var lastCommitAdvanceMs: UInt64 = monotonicMs()
     var fatal: PipelineError?
-    /// Copies and routes polled records off the driver thread.
-    var routing: RoutingStage!
+    /// Routes polled records, in place, off the driver thread.
+    let routing: RoutingStage
     /// A connection for requests outside `_bulk` (truncate, index creation), used on the driver thread.
     let adminConnection: OpenSearchConnection
     /// Indexes whose derived mappings are settled (`index.mappings=derived`; see `prepareIndex`).
@@ -71,10 +71,25 @@ final class ConnectorPipeline: @unchecked Sendable {
         logger[metadataKey: LogKey.connector] = "\(config.name)"
         self.config = config
         self.logger = logger
-        self.router = config.routing.router
-        self.topicRouters = config.routingOverrides.mapValues(\.router)
+        let router = config.routing.router
+        let topicRouters = config.routingOverrides.mapValues(\.router)
+        self.router = router
+        self.topicRouters = topicRouters
         self.inFlightLimit = config.batching.maxInFlight
-        self.consumer = try KafkaConsumer(configuration: config.kafka, logger: logger)
+        let consumer = try KafkaConsumer(configuration: config.kafka, logger: logger)
+        self.consumer = consumer
+        self.routing = RoutingStage(
+            parallelism: ProcessInfo.processInfo.activeProcessorCount,
+            route: { records, index in
+                let topic = records.topic(at: index)
+                let offset = records.offset(at: index)
+                let key = records.key(at: index)
+                let router = topicRouters[topic] ?? router
+                return records.withValue(at: index) { value in
+                    Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, key: key, valueBytes: value) }
+                }
+            },
+            onRouted: { consumer.wake() })
         if let topic = config.deadLetterTopic {
             self.deadLetters = try DeadLetterQueue(topic: topic, connector: config.name, kafka: config.kafka, logger: logger)
         } else {
@@ -97,23 +112,8 @@ final class ConnectorPipeline: @unchecked Sendable {
             logger.warning("TLS certificate verification is OFF (connection.ssl.verify=false): connections can be intercepted")
         }
         self.adminConnection = try OpenSearchConnection(configuration: openSearch)
-        let consumer = self.consumer
         self.writers = try BulkWriterPool(
             count: config.batching.maxInFlight, configuration: openSearch, logger: logger, onResult: { consumer.wake() })
-        let router = self.router
-        let topicRouters = self.topicRouters
-        self.routing = RoutingStage(
-            parallelism: ProcessInfo.processInfo.activeProcessorCount,
-            route: { records, index in
-                let topic = records.topic(at: index)
-                let offset = records.offset(at: index)
-                let key = records.key(at: index)
-                let router = topicRouters[topic] ?? router
-                return records.withValue(at: index) { value in
-                    Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, key: key, valueBytes: value) }
-                }
-            },
-            onRouted: { consumer.wake() })
     }
 
     /// Whether a graceful stop was requested.

@@ -24,8 +24,7 @@ private final class ArrayRecords: PolledRecords, @unchecked Sendable {
     func key(at index: Int) -> [UInt8]? { messages[index].key }
     func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R {
         guard let value = messages[index].value else { return try body(nil) }
-        let copy = value
-        return try copy.withUnsafeBytes { raw in
+        return try value.withUnsafeBytes { raw in
             // `withUnsafeBytes` rethrows untyped: carry the typed error out.
             Result { () throws(E) in try body(raw) }
         }.get()
