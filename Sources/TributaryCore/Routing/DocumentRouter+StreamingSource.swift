@@ -23,6 +23,7 @@ extension DocumentRouter {
         var cursor = start
         guard cursor < limit, raw[cursor] == UInt8(ascii: "{"), depth < decoder.limits.maxDepth else { return nil }
         var object = JSONObject()
+        object.reserveCapacity(SourceMember.typicallyRead)
         cursor = scan.skipSpace(cursor + 1)
         guard cursor < limit else { return nil }
         if raw[cursor] == UInt8(ascii: "}") { return (object, cursor + 1) }
@@ -34,9 +35,9 @@ extension DocumentRouter {
             guard cursor < limit, raw[cursor] == UInt8(ascii: ":") else { return nil }
             let valueStart = scan.skipSpace(cursor + 1)
             guard let end = scan.skipValue(valueStart, depth: depth + 1), end <= limit else { return nil }
-            if SourceMember.isRead(nameBytes) {
+            if let key = SourceMember.readName(nameBytes) {
                 guard let value = scan.value(in: valueStart..<end, depth: depth + 1) else { return nil }
-                object.append(key: JSONByteParser.makeString(nameBytes.assumingMemoryBound(to: UInt8.self)), value: value)
+                object.append(key: key, value: value)
             }
             cursor = scan.skipSpace(end)
             guard cursor < limit else { return nil }
@@ -51,21 +52,42 @@ extension DocumentRouter {
 enum SourceMember {
     /// Connector and position (`VersionSource`, `SourcePositions`), index
     /// name (`IndexNameTemplate`) and metadata (`DocumentMapping`) fields.
+    /// `readName` must recognise exactly these (a test holds them together).
     static let read: [String] = [
         "connector", "lsn", "ts_ms", "table", "collection", "db", "schema",
         "file", "pos", "row", "commit_lsn", "change_lsn", "scn", "commit_scn", "ord",
     ]
 
-    /// `read` grouped by UTF-8 length: most of `source`'s other members
-    /// (`version`, `snapshot`, `sequence`) are ruled out by length alone.
-    private static let readByLength: [[[UInt8]]] = {
-        var groups = [[[UInt8]]](repeating: [], count: (read.map(\.utf8.count).max() ?? 0) + 1)
-        for name in read { groups[name.utf8.count].append(Array(name.utf8)) }
-        return groups
-    }()
+    /// Room for the members one connector's `source` has among `read`
+    /// (PostgreSQL: connector, ts_ms, db, schema, table, lsn), so the object
+    /// is allocated once.
+    static let typicallyRead = 8
 
-    static func isRead(_ name: UnsafeRawBufferPointer) -> Bool {
-        guard name.count < readByLength.count else { return false }
-        return readByLength[name.count].contains { known in known.withUnsafeBytes { ByteEquality.equal(name, $0) } }
+    /// The name `name` spells when it is in `read`, else `nil`. A switch on
+    /// the length first rules out most other members (`version`,
+    /// `snapshot`, `sequence`) without a comparison; the names returned are
+    /// literals, so no string is built per record.
+    static func readName(_ name: UnsafeRawBufferPointer) -> String? {
+        switch name.count {
+        case 2: return ByteEquality.equal(name, "db") ? "db" : nil
+        case 3:
+            if ByteEquality.equal(name, "lsn") { return "lsn" }
+            if ByteEquality.equal(name, "pos") { return "pos" }
+            if ByteEquality.equal(name, "row") { return "row" }
+            if ByteEquality.equal(name, "scn") { return "scn" }
+            return ByteEquality.equal(name, "ord") ? "ord" : nil
+        case 4: return ByteEquality.equal(name, "file") ? "file" : nil
+        case 5:
+            if ByteEquality.equal(name, "ts_ms") { return "ts_ms" }
+            return ByteEquality.equal(name, "table") ? "table" : nil
+        case 6: return ByteEquality.equal(name, "schema") ? "schema" : nil
+        case 9: return ByteEquality.equal(name, "connector") ? "connector" : nil
+        case 10:
+            if ByteEquality.equal(name, "collection") { return "collection" }
+            if ByteEquality.equal(name, "commit_lsn") { return "commit_lsn" }
+            if ByteEquality.equal(name, "change_lsn") { return "change_lsn" }
+            return ByteEquality.equal(name, "commit_scn") ? "commit_scn" : nil
+        default: return nil
+        }
     }
 }

@@ -131,6 +131,28 @@ struct StreamingKeySourceTests {
         #expect(!Self.checkSource(router, Array(#"{"t\u0061ble":"x"}"#.utf8)))  // escaped names: the general path
     }
 
+    @Test("the source names read are exactly SourceMember.read")
+    func sourceNames() {
+        for name in SourceMember.read {
+            #expect(Array(name.utf8).withUnsafeBytes { SourceMember.readName($0) } == name)
+            // One byte changed or dropped, or one added: never read.
+            var changed = Array(name.utf8)
+            for index in changed.indices {
+                let original = changed[index]
+                changed[index] = original ^ 0x20
+                #expect(changed.withUnsafeBytes { SourceMember.readName($0) } == nil, "\(name) with byte \(index) changed")
+                changed[index] = original
+            }
+            #expect(Array(name.utf8.dropLast()).withUnsafeBytes { SourceMember.readName($0) } == nil)
+            #expect(Array((name + "x").utf8).withUnsafeBytes { SourceMember.readName($0) } == nil)
+        }
+        // Members routing never reads, of every connector's source block.
+        for name in ["version", "name", "snapshot", "sequence", "txId", "xmin", "gtid", "server_id", "thread", "query",
+                     "rs", "h", "tord", "", "LSN", "Table"] {
+            #expect(Array(name.utf8).withUnsafeBytes { SourceMember.readName($0) } == nil, "\(name)")
+        }
+    }
+
     @Test("random byte mutations of source blocks never make a lookup differ")
     func sourceMutations() {
         var generator = SeededGenerator(seed: 0x5EED_0300)
