@@ -143,30 +143,66 @@ extension JSONValidator {
     /// after the closing quote and the number of bytes written, or `nil` when
     /// the string is not valid.
     ///
-    /// Runs between escapes go out in one copy each, with no bounds or
-    /// capacity checks per run: a Json column's text is mostly short runs
-    /// between escaped quotes.
+    /// Copies while it scans: each 8-byte word is stored to `out` as it is
+    /// tested, and only the bytes before a stop count as written. A word is
+    /// stored only while 8 input bytes remain, and `out` never runs ahead of
+    /// the input, so every store stays inside the room asked for. A Json
+    /// column's text is mostly short runs between escaped quotes, so `\"`,
+    /// `\\` and `\/` are handled in the loop; other escapes go through
+    /// `skipEscape` and `writeEscape`.
     func decodeString(validating start: Int, to out: UnsafeMutablePointer<UInt8>) -> (end: Int, count: Int)? {
         guard let source = input.baseAddress else { return nil }
         let contentStart = start + 1
+        let count = input.count
         var seen: UInt64 = 0
-        var run = contentStart
+        var cursor = contentStart
         var written = 0
         while true {
-            let stop = JSONStringScan.firstStop(in: input, from: run, seen: &seen)
-            guard stop < input.count else { return nil }
-            (out + written).update(from: source + run, count: stop - run)
-            written += stop - run
-            switch input[stop] {
+            // Find the next stop, copying the bytes before it.
+            while cursor + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(source + cursor).loadUnaligned(as: UInt64.self))
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+                let stops = JSONStringScan.stopMask(word)
+                if stops != 0 {
+                    let stop = stops.trailingZeroBitCount >> 3
+                    seen |= word & ((1 << (UInt64(truncatingIfNeeded: stop) << 3)) &- 1)
+                    cursor += stop
+                    written += stop
+                    break
+                }
+                seen |= word
+                cursor += 8
+                written += 8
+            }
+            if cursor + 8 > count {
+                while cursor < count {
+                    let byte = source[cursor]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    seen |= UInt64(byte)
+                    out[written] = byte
+                    cursor += 1
+                    written += 1
+                }
+                guard cursor < count else { return nil }
+            }
+            switch source[cursor] {
             case UInt8(ascii: "\""):
-                if let maxStringBytes = limits.maxStringBytes, stop - contentStart > maxStringBytes { return nil }
-                if seen & 0x8080_8080_8080_8080 != 0, UTF8Bytes.firstInvalid(in: input, contentStart..<stop) != nil {
+                if let maxStringBytes = limits.maxStringBytes, cursor - contentStart > maxStringBytes { return nil }
+                if seen & 0x8080_8080_8080_8080 != 0, UTF8Bytes.firstInvalid(in: input, contentStart..<cursor) != nil {
                     return nil
                 }
-                return (stop + 1, written)
+                return (cursor + 1, written)
             case UInt8(ascii: "\\"):
-                guard skipEscape(stop) != nil else { return nil }
-                run = writeEscape(at: stop, to: out, written: &written)
+                guard cursor + 1 < count else { return nil }
+                let code = source[cursor + 1]
+                if code == UInt8(ascii: "\"") || code == UInt8(ascii: "\\") || code == UInt8(ascii: "/") {
+                    out[written] = code
+                    written += 1
+                    cursor += 2
+                } else {
+                    guard skipEscape(cursor) != nil else { return nil }
+                    cursor = writeEscape(at: cursor, to: out, written: &written)
+                }
             default:
                 return nil  // a control byte
             }

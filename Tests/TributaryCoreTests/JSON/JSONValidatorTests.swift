@@ -115,6 +115,37 @@ struct JSONValidatorTests {
         #expect(valid > 2_000, "only \(valid) strings were valid")
     }
 
+    @Test("decoding while validating never writes past the room it asks for")
+    func validatingDecodeStaysInItsRoom() {
+        // Every length around the 8-byte word, escapes at every position, the
+        // string at the very end of the input: the word stores must stay in
+        // `input.count - start` bytes. Sentinels after the room catch a store
+        // past it.
+        let pieces: [[UInt8]] = [Array("a".utf8), Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\u00e9"#.utf8), Array("é".utf8)]
+        var generator = SeededGenerator(seed: 0x5EED_0008)
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                var bytes: [UInt8] = Array(#"{"x":"#.utf8) + [UInt8(ascii: "\"")]
+                for _ in 0..<length { bytes += pieces[Int(generator.next() % UInt64(pieces.count))] }
+                bytes.append(UInt8(ascii: "\""))
+                let start = 5
+                let room = bytes.count - start
+                var out = [UInt8](repeating: 0xAB, count: room + 16)
+                let result = bytes.withUnsafeBytes { raw in
+                    out.withUnsafeMutableBufferPointer { JSONValidator(raw, limits: JSONLimits()).decodeString(validating: start, to: $0.baseAddress!) }
+                }
+                #expect(out[room...].allSatisfy { $0 == 0xAB }, "wrote past the room for \(String(decoding: bytes, as: UTF8.self))")
+                guard let result else {
+                    Issue.record("rejected \(String(decoding: bytes, as: UTF8.self))")
+                    continue
+                }
+                var expected: [UInt8] = []
+                bytes.withUnsafeBytes { JSONValidator($0, limits: JSONLimits()).decodeString(start..<result.end, into: &expected) }
+                #expect(result.end == bytes.count && Array(out[..<result.count]) == expected)
+            }
+        }
+    }
+
     @Test("skipString reports escapes and the end after the closing quote")
     func strings() {
         for (text, end, escaped) in [(#""abc""#, 5, false), (#""a\"b" "#, 6, true), (#""\u00e9","#, 8, true), (#""""#, 2, false)] {
