@@ -56,7 +56,7 @@ struct RowTranscoder {
                 guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }
                 let start = input.dropSpace(cursor + 1, pending: &pending, into: &writer)
                 let end: Int?
-                if let entry = entry(named: nameBytes, at: position) {
+                if let entry = plan.entryIndex(named: UnsafeRawBufferPointer(nameBytes), at: position) {
                     guard entry < 64, used & (1 << UInt64(entry)) == 0 else { return nil }
                     used |= 1 << UInt64(entry)
                     input.flush(pending..<start, into: &writer)
@@ -90,22 +90,6 @@ struct RowTranscoder {
             position += 1
         }
         writer.bytes.append(UInt8(ascii: "}"))
-    }
-
-    /// The plan entry for the column `name` at `position`: the entry planned
-    /// for that position when the names agree (Debezium keeps schema order),
-    /// else any entry of that name.
-    private func entry(named name: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
-        let entries = plan.entries
-        if let planned = entries.firstIndex(where: { $0.position == position }), Self.equal(entries[planned].name, name) {
-            return planned
-        }
-        return entries.firstIndex { Self.equal($0.name, name) }
-    }
-
-    @inline(__always)
-    private static func equal(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        ByteEquality.equal(UnsafeRawBufferPointer(bytes), name)
     }
 
     /// Validates the value at `start`, to be written unchanged in meaning and
