@@ -143,10 +143,11 @@ extension JSONValidator {
     /// after the closing quote and the number of bytes written, or `nil` when
     /// the string is not valid.
     ///
-    /// Copies while it scans: each 8-byte word is stored to `out` as it is
-    /// tested, and only the bytes before a stop count as written. A word is
-    /// stored only while 8 input bytes remain, and `out` never runs ahead of
-    /// the input, so every store stays inside the room asked for. A Json
+    /// Copies while it scans: each 16-byte block (or 8-byte word) is stored
+    /// to `out` as it is tested, and only the bytes before a stop count as
+    /// written. A block is stored only while 16 input bytes remain (a word
+    /// while 8 do), and `out` never runs ahead of the input, so every store
+    /// stays inside the room asked for. A Json
     /// column's text is mostly short runs between escaped quotes, so `\"`,
     /// `\\` and `\/` are handled in the loop; other escapes go through
     /// `skipEscape` and `writeEscape`.
@@ -158,8 +159,23 @@ extension JSONValidator {
         var cursor = contentStart
         var written = 0
         while true {
-            // Find the next stop, copying the bytes before it.
-            while cursor + 8 <= count {
+            // Find the next stop, copying the bytes before it: 16 at a time,
+            // then a word, then byte by byte.
+            var found = false
+            #if _endian(little)
+            while cursor + 16 <= count {
+                let block = UnsafeRawPointer(source + cursor).loadUnaligned(as: SIMD16<UInt8>.self)
+                UnsafeMutableRawPointer(out + written).storeBytes(of: block, as: SIMD16<UInt8>.self)
+                let stop = JSONStringScan.firstStop(in: block, seen: &seen)
+                cursor += stop
+                written += stop
+                if stop < 16 {
+                    found = true
+                    break
+                }
+            }
+            #endif
+            while !found, cursor + 8 <= count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(source + cursor).loadUnaligned(as: UInt64.self))
                 UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
                 let stops = JSONStringScan.stopMask(word)
@@ -168,13 +184,14 @@ extension JSONValidator {
                     seen |= word & ((1 << (UInt64(truncatingIfNeeded: stop) << 3)) &- 1)
                     cursor += stop
                     written += stop
-                    break
+                    found = true
+                } else {
+                    seen |= word
+                    cursor += 8
+                    written += 8
                 }
-                seen |= word
-                cursor += 8
-                written += 8
             }
-            if cursor + 8 > count {
+            if !found {
                 while cursor < count {
                     let byte = source[cursor]
                     if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
