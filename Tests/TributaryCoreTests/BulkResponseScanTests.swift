@@ -67,6 +67,17 @@ struct BulkResponseScanTests {
         #expect(scanned > 1_000, "only \(scanned) mutated responses scanned")
     }
 
+    @Test("escaped member names read as their decoded text")
+    func escapedNames() {
+        for body in [
+            #"{"\u0065rrors":true,"it\u0065ms":[{"d\u0065lete":{"st\u0061tus":404,"r\u0065sult":"not_found"}}]}"#,
+            #"{"items":[{"index":{"status":409,"\u0065rror":{"typ\u0065":"version_conflict_engine_exception","r\u0065ason":"x"}}}]}"#,
+            #"{"items":[{"update":{"status":200,"st\u0061tus":400}}]}"#,
+        ] {
+            #expect(Self.check(Array(body.utf8), expected: 1), "\(body)")
+        }
+    }
+
     @Test("bodies the tree parse rejects are left to it")
     func rejected() {
         for (body, expected) in [("<html>502 Bad Gateway</html>", 1), (#"{"items":[{"index":{"status":201}}"#, 1), (#"{"items":[]}"#, 2),

@@ -12,18 +12,17 @@ extension BulkResponse {
         var items: [Item]?
         var errors = false
         guard let end = reader.members(of: reader.input.skipSpace(0), depth: 0, { reader, name, start in
-            switch name {
-            case "items":
+            if ByteEquality.equal(name, "items") {
                 guard items == nil, let (parsed, end) = reader.items(at: start, expected: expectedItems) else { return nil }
                 items = parsed
                 return end
-            case "errors":
+            }
+            if ByteEquality.equal(name, "errors") {
                 guard let end = reader.input.skipValue(start, depth: 1) else { return nil }
                 errors = reader.input.input[start] == UInt8(ascii: "t")  // `boolValue ?? false`
                 return end
-            default:
-                return reader.input.skipValue(start, depth: 1)
             }
+            return reader.input.skipValue(start, depth: 1)
         }), reader.input.skipSpace(end) == body.count, let items else { return nil }
         return BulkResponse(items: items, errors: errors)
     }
@@ -37,10 +36,14 @@ private struct ResponseReader {
 
     init(_ input: JSONValidator) { self.input = input }
 
-    /// Calls `member` with each member name (decoded) and value start of the
-    /// object at `start`; `member` returns the value's end. The object's end, or `nil`.
+    /// Calls `member` with each member name (its decoded UTF-8, valid only
+    /// during the call) and value start of the object at `start`; `member`
+    /// returns the value's end. The object's end, or `nil`.
+    ///
+    /// Names stay bytes: an item has a dozen members, of which the sink reads
+    /// three, and building each name as a `String` was most of the scan.
     mutating func members(
-        of start: Int, depth: Int, _ member: (inout ResponseReader, String, Int) -> Int?
+        of start: Int, depth: Int, _ member: (inout ResponseReader, UnsafeRawBufferPointer, Int) -> Int?
     ) -> Int? {
         let bytes = input.input
         guard start < bytes.count, bytes[start] == UInt8(ascii: "{"), depth < input.limits.maxDepth else { return nil }
@@ -48,10 +51,20 @@ private struct ResponseReader {
         guard cursor < bytes.count else { return nil }
         if bytes[cursor] == UInt8(ascii: "}") { return cursor + 1 }
         while true {
-            guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""), let name = string(at: cursor) else { return nil }
+            guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""), let name = input.skipString(cursor) else { return nil }
+            let nameStart = cursor + 1
             cursor = input.skipSpace(name.end)
             guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }
-            guard let end = member(&self, name.text, input.skipSpace(cursor + 1)) else { return nil }
+            let valueStart = input.skipSpace(cursor + 1)
+            let valueEnd: Int?
+            if name.escaped {
+                var decoded: [UInt8] = []
+                input.decodeString((nameStart - 1)..<name.end, into: &decoded)
+                valueEnd = decoded.withUnsafeBytes { member(&self, $0, valueStart) }
+            } else {
+                valueEnd = member(&self, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[nameStart..<(name.end - 1)]), valueStart)
+            }
+            guard let end = valueEnd else { return nil }
             cursor = input.skipSpace(end)
             guard cursor < bytes.count else { return nil }
             if bytes[cursor] == UInt8(ascii: "}") { return cursor + 1 }
@@ -92,8 +105,9 @@ private struct ResponseReader {
         return (item, end)
     }
 
-    private mutating func itemBody(at start: Int, action name: String) -> (BulkResponse.Item, Int)? {
-        let action: BulkItem.Action = name == "delete" ? .delete : name == "update" ? .update : .index
+    private mutating func itemBody(at start: Int, action name: UnsafeRawBufferPointer) -> (BulkResponse.Item, Int)? {
+        let action: BulkItem.Action =
+            ByteEquality.equal(name, "delete") ? .delete : ByteEquality.equal(name, "update") ? .update : .index
         var status: Int64?
         var result: String?
         var errorType: String?
@@ -102,28 +116,25 @@ private struct ResponseReader {
         guard let end = members(of: start, depth: 3, { reader, name, valueStart in
             let bytes = reader.input.input
             guard let end = reader.input.skipValue(valueStart, depth: 4) else { return nil }
-            switch name {
-            case "status":
+            if ByteEquality.equal(name, "status") {
                 status = reader.input.integerLiteral(at: valueStart)?.value  // `numberValue?.int64`
-            case "result":
+            } else if ByteEquality.equal(name, "result") {
                 result = bytes[valueStart] == UInt8(ascii: "\"") ? reader.string(at: valueStart)?.text : nil
-            case "error":
+            } else if ByteEquality.equal(name, "error") {
                 (errorType, errorReason, errorText) = (nil, nil, nil)
                 if bytes[valueStart] == UInt8(ascii: "\"") {
                     errorText = reader.string(at: valueStart)?.text
                 } else if bytes[valueStart] == UInt8(ascii: "{") {
                     _ = reader.members(of: valueStart, depth: 4) { reader, name, start in
                         let isString = reader.input.input[start] == UInt8(ascii: "\"")
-                        switch name {
-                        case "type": errorType = isString ? reader.string(at: start)?.text : nil
-                        case "reason": errorReason = isString ? reader.string(at: start)?.text : nil
-                        default: break
+                        if ByteEquality.equal(name, "type") {
+                            errorType = isString ? reader.string(at: start)?.text : nil
+                        } else if ByteEquality.equal(name, "reason") {
+                            errorReason = isString ? reader.string(at: start)?.text : nil
                         }
                         return reader.input.skipValue(start, depth: 5)
                     }
                 }
-            default:
-                break
             }
             return end
         }), let status else { return nil }
