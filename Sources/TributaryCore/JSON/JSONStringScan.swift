@@ -1,4 +1,5 @@
-/// Word-at-a-time scanning shared by the parser and the writer.
+/// Block- and word-at-a-time scanning of string content, shared by the
+/// parser, the validator and the writer.
 enum JSONStringScan {
     /// A mask whose lowest set bit lies in the first byte of `word` (bytes in
     /// little-endian order) that is `"`, `\` or below 0x20: the bytes that end
