@@ -1,5 +1,7 @@
 internal import CRdKafka
+import Dispatch
 public import Logging
+import Synchronization
 
 /// A group consumer on librdkafka's high-level consumer API, driven by pull.
 ///
@@ -17,7 +19,10 @@ public import Logging
 public final class KafkaConsumer: @unchecked Sendable {
     let handle: RDKafkaHandle
     let context: ConsumerContext
-    let queue: RDKafkaQueue
+    /// The consumer group queue, for `wake()`. Released before the close:
+    /// librdkafka requires every reference from `rd_kafka_queue_get_consumer`
+    /// to be destroyed before `rd_kafka_consumer_close`.
+    private let wakeQueue: Mutex<RDKafkaQueue?>
     let logger: Logger
     var topicNames = TopicNameCache()
     private var closed = false
@@ -44,7 +49,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         self.handle = handle
         self.context = context
-        self.queue = queue
+        self.wakeQueue = Mutex(queue)
         self.logger = logger
     }
 
@@ -62,19 +67,53 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Makes a blocked `poll` return early, empty. If no poll is blocked, the
-    /// next `poll` returns at once instead (the wake-up is not lost). Thread-safe.
+    /// next `poll` returns at once instead (the wake-up is not lost). Does
+    /// nothing once `close` has begun. Thread-safe.
     public func wake() {
-        queue.yield()
+        wakeQueue.withLock { $0?.yield() }
     }
 
     /// Leaves the group (`rd_kafka_consumer_close`): blocks until the final
     /// revoke is answered (here, automatically) and the group is left, which
-    /// is bounded by `session.timeout.ms`. Commit first if offsets matter.
-    /// Idempotent; later calls on this consumer fail.
+    /// librdkafka bounds by about `session.timeout.ms`. Commit first if
+    /// offsets matter. Idempotent; later calls on this consumer fail.
     public func close() {
-        guard !closed else { return }
+        guard beginClose() else { return }
+        Self.finishClose(handle, logger: logger)
+    }
+
+    /// `close()`, waiting at most `timeoutMs`. Returns `false` when the close
+    /// had not finished by then: it goes on on a thread of its own, which
+    /// holds the client instance (so it is not destroyed under the close),
+    /// and the group learns that this member is gone when its session times
+    /// out. Offsets committed before are safe either way.
+    ///
+    /// A graceful stop must end even when librdkafka's close does not: it
+    /// waits for the group coordinator, and a coordinator in the middle of a
+    /// rebalance with a member that died has been seen to keep it waiting.
+    public func close(timeoutMs: Int) -> Bool {
+        guard beginClose() else { return true }
+        let done = DispatchSemaphore(value: 0)
+        let handle = self.handle
+        let logger = self.logger
+        DispatchQueue.global().async {
+            Self.finishClose(handle, logger: logger)
+            done.signal()
+        }
+        return done.wait(timeout: .now() + .milliseconds(max(timeoutMs, 0))) == .success
+    }
+
+    /// Marks the consumer closing and releases the wake-up queue; `false`
+    /// when it was closed already.
+    private func beginClose() -> Bool {
+        guard !closed else { return false }
         closed = true
         context.isClosing = true
+        wakeQueue.withLock { $0 = nil }
+        return true
+    }
+
+    private static func finishClose(_ handle: RDKafkaHandle, logger: Logger) {
         let err = rd_kafka_consumer_close(handle.pointer)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             let error = KafkaError(err)

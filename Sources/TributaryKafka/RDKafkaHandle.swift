@@ -5,7 +5,10 @@ internal import CRdKafka
 ///
 /// `deinit` marks the context closing first: destroying a consumer runs the
 /// consumer close, whose rebalance callback must then act by itself.
-final class RDKafkaHandle {
+///
+/// Sendable: an `rd_kafka_t` may be used from any thread, and the context
+/// synchronises itself.
+final class RDKafkaHandle: @unchecked Sendable {
     let pointer: OpaquePointer
     let context: ClientContext
 

@@ -118,8 +118,12 @@ extension ConnectorPipeline {
         writers.waitForResults(timeoutMs: 5)
     }
 
+    /// The least time a graceful stop gives the group leave (`close`).
+    static let minimumLeaveMs = 10_000
+
     /// Graceful stop: drain in-flight work within `shutdown.timeout.ms`,
-    /// commit the confirmed prefix, flush the DLQ, leave the group.
+    /// commit the confirmed prefix, flush the DLQ, leave the group (within
+    /// what is left of `shutdown.timeout.ms`, and at least `minimumLeaveMs`).
     func shutdown() {
         let deadline = monotonicMs() + UInt64(config.shutdownTimeoutMs)
         if fatal == nil {
@@ -143,7 +147,15 @@ extension ConnectorPipeline {
         inFlight.removeAll()
         dlqPending.removeAll()
         dlqRetry.removeAll()
-        consumer.close()
+        // Leaving the group gets what is left of the stop's time, and at
+        // least `minimumLeaveMs`: a stop must end even when the close does not.
+        let leaveMs = max(deadline > monotonicMs() ? Int(deadline - monotonicMs()) : 0, Self.minimumLeaveMs)
+        if !consumer.close(timeoutMs: leaveMs) {
+            logger.error(
+                "leaving the consumer group did not finish in time; stopping anyway",
+                metadata: [LogKey.timeoutMs: "\(leaveMs)"])
+            logger.info("the committed offsets are safe; the group reassigns this worker's partitions when its session times out")
+        }
         logger.info("connector stopped")
     }
 

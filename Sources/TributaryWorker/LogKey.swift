@@ -14,6 +14,7 @@ enum LogKey {
     static let errorClass = "error.class"
     static let batchItems = "bulk.items"
     static let delayMs = "retry.delay_ms"
+    static let timeoutMs = "timeout_ms"
     static let attempt = "retry.attempt"
     static let dlqTopic = "dlq.topic"
 }

@@ -55,4 +55,40 @@ struct CloseTests {
             try drive([second], seconds: 15, until: "second takes over") { second.assigned.count == 2 }
         }
     }
+
+    @Test("a bounded close returns true when the group is left in time")
+    func boundedCloseFinishes() async throws {
+        try await onThread {
+            let logger = testLogger("close-bounded")
+            let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
+            try cluster.createTopic("c", partitions: 2)
+            let config = consumerConfig(cluster, group: "g-close-bounded")
+            let member = try GroupMember(config, topics: ["c"], logger: logger)
+            try drive([member], seconds: 15, until: "assigned") { member.assigned.count == 2 }
+            #expect(member.consumer.close(timeoutMs: 10_000))
+            member.consumer.wake()  // released with the close: nothing to wake
+            #expect(member.consumer.close(timeoutMs: 10_000))  // idempotent
+        }
+    }
+
+    @Test("a bounded close stops waiting when the group leave is slow, and the consumer can still be released")
+    func boundedCloseGivesUp() async throws {
+        try await onThread {
+            let logger = testLogger("close-slow")
+            let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
+            try cluster.createTopic("c", partitions: 2)
+            let config = consumerConfig(cluster, group: "g-close-slow")
+            var member: GroupMember? = try GroupMember(config, topics: ["c"], logger: logger)
+            try drive([member!], seconds: 15, until: "assigned") { member!.assigned.count == 2 }
+            // Every request to the coordinator now takes 2 s: the LeaveGroup too.
+            try cluster.setBrokerRoundTripTime(1, milliseconds: 2_000)
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(member!.consumer.close(timeoutMs: 300) == false)
+            #expect(start.duration(to: clock.now) < .seconds(2))
+            member!.consumer.wake()
+            member = nil  // the close goes on holding the instance; nothing is destroyed under it
+            try cluster.setBrokerRoundTripTime(1, milliseconds: 0)
+        }
+    }
 }
