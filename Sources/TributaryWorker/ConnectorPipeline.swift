@@ -327,19 +327,28 @@ final class ConnectorPipeline: @unchecked Sendable {
         while readyCount > 0 && writers.outstanding < inFlightLimit {
             let lingered = lingerStartMs.map { now >= $0 + UInt64(config.batching.lingerMs) } ?? true
             guard force || lingered || readyCount >= config.batching.maxRecords else { return }
+            // Stale items at the front go; then the batch is chosen first and
+            // its body allocated at its exact size (growing it from a guess
+            // copied most bodies a second time).
+            while let work = ready.first, !isCurrent(work) || work.item == nil { ready.removeFirst() }
+            let isolated = ready.first?.isolate ?? false
+            var count = 0
+            var size = 0
+            for work in ready {
+                // A stale item ends the batch; the next batch's first pass drops it.
+                guard count < config.batching.maxRecords, isCurrent(work), let item = work.item else { break }
+                if count > 0 && (isolated || work.isolate || size + item.bytes.count > config.batching.maxBytes) { break }
+                size += item.bytes.count
+                count += 1
+            }
             var items: [WorkItem] = []
+            items.reserveCapacity(count)
             var body: [UInt8] = []
-            body.reserveCapacity(min(config.batching.maxBytes, 1 << 20))
-            while let work = ready.first, items.count < config.batching.maxRecords {
-                guard isCurrent(work), let item = work.item else {
-                    ready.removeFirst()
-                    continue
-                }
-                if !items.isEmpty && (work.isolate || items[0].isolate || body.count + item.bytes.count > config.batching.maxBytes) {
-                    break
-                }
-                body.append(contentsOf: item.bytes)
-                items.append(ready.removeFirst())
+            body.reserveCapacity(size)
+            for _ in 0..<count {
+                let work = ready.removeFirst()
+                if let item = work.item { body.append(contentsOf: item.bytes) }
+                items.append(work)
             }
             lingerStartMs = readyCount > 0 ? now : nil
             guard !items.isEmpty else { continue }

@@ -1,6 +1,9 @@
 """End to end: the worker process against the mock Kafka cluster and osmem-server."""
 import random
+import re
 import time
+
+import pytest
 
 from harness import Worker, connector, wait_until
 from workload import generate
@@ -105,3 +108,29 @@ def progress_counters(log: str) -> dict:
             if v.isdigit():
                 counters[k] = int(v)
     return counters
+
+
+def last_summary(output):
+    """The counters of the worker's last progress line."""
+    line = [line for line in output.splitlines() if "bulks=" in line][-1]
+    return {key: int(value) for key, value in re.findall(r"\b(bulks|indexed|deleted|stale)=(\d+)", line)}
+
+
+@pytest.mark.parametrize("limits, per_bulk", [({"batch.size": 7}, 7), ({"batch.max.bytes": 2048}, 20)])
+def test_bulks_cut_by_count_and_by_bytes_stay_exact(kafka, opensearch, tmp_path, limits, per_bulk):
+    """Bulks cut by `batch.size` or by `batch.max.bytes` (2 KB holds well under
+    20 items of this workload): every document lands, exactly, and the number
+    of bulk requests shows the limit held."""
+    name = "e2e-cut-" + "-".join(k.replace(".", "") for k in limits)
+    workload = generate(seed=5, ids=300, changes=700)
+    load(kafka, workload)
+    worker = Worker(connector(name, kafka, opensearch, workload.topic, **limits), tmp_path).start()
+    try:
+        wait_until(lambda: kafka.fully_committed(GROUP.format(name), workload.topic), 120, "all offsets committed")
+        assert_index_exact(opensearch, workload)
+    finally:
+        code = worker.stop()
+    assert code == 0, worker.output()[-3000:]
+    counts = last_summary(worker.output())
+    written = counts["indexed"] + counts["deleted"] + counts["stale"]
+    assert counts["bulks"] * per_bulk >= written, counts
