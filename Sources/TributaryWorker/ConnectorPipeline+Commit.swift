@@ -152,9 +152,8 @@ extension ConnectorPipeline {
         let leaveMs = max(deadline > monotonicMs() ? Int(deadline - monotonicMs()) : 0, Self.minimumLeaveMs)
         if !consumer.close(timeoutMs: leaveMs) {
             logger.error(
-                "leaving the consumer group did not finish in time; stopping anyway",
+                "leaving the consumer group did not finish in time; stopping anyway (committed offsets are safe: the group reassigns this worker's partitions when its session times out)",
                 metadata: [LogKey.timeoutMs: "\(leaveMs)"])
-            logger.info("the committed offsets are safe; the group reassigns this worker's partitions when its session times out")
         }
         logger.info("connector stopped")
     }

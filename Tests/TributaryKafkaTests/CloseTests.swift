@@ -56,30 +56,33 @@ struct CloseTests {
         }
     }
 
+    /// A one-broker cluster with a two-partition topic, and a member that holds both.
+    static func assignedMember(_ name: String) throws -> (MockKafkaCluster, GroupMember) {
+        let logger = testLogger(name)
+        let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
+        try cluster.createTopic("c", partitions: 2)
+        let member = try GroupMember(consumerConfig(cluster, group: "g-\(name)"), topics: ["c"], logger: logger)
+        try drive([member], seconds: 15, until: "assigned") { member.assigned.count == 2 }
+        return (cluster, member)
+    }
+
     @Test("a bounded close returns true when the group is left in time")
     func boundedCloseFinishes() async throws {
         try await onThread {
-            let logger = testLogger("close-bounded")
-            let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
-            try cluster.createTopic("c", partitions: 2)
-            let config = consumerConfig(cluster, group: "g-close-bounded")
-            let member = try GroupMember(config, topics: ["c"], logger: logger)
-            try drive([member], seconds: 15, until: "assigned") { member.assigned.count == 2 }
-            #expect(member.consumer.close(timeoutMs: 10_000))
-            member.consumer.wake()  // released with the close: nothing to wake
-            #expect(member.consumer.close(timeoutMs: 10_000))  // idempotent
+            let (cluster, member) = try Self.assignedMember("close-bounded")
+            withExtendedLifetime(cluster) {
+                #expect(member.consumer.close(timeoutMs: 10_000))
+                member.consumer.wake()  // released with the close: nothing to wake
+                #expect(member.consumer.close(timeoutMs: 10_000))  // idempotent
+            }
         }
     }
 
     @Test("a bounded close stops waiting when the group leave is slow, and the consumer can still be released")
     func boundedCloseGivesUp() async throws {
         try await onThread {
-            let logger = testLogger("close-slow")
-            let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
-            try cluster.createTopic("c", partitions: 2)
-            let config = consumerConfig(cluster, group: "g-close-slow")
-            var member: GroupMember? = try GroupMember(config, topics: ["c"], logger: logger)
-            try drive([member!], seconds: 15, until: "assigned") { member!.assigned.count == 2 }
+            let (cluster, assigned) = try Self.assignedMember("close-slow")
+            var member: GroupMember? = assigned
             // Every request to the coordinator now takes 2 s: the LeaveGroup too.
             try cluster.setBrokerRoundTripTime(1, milliseconds: 2_000)
             let clock = ContinuousClock()
