@@ -59,4 +59,29 @@ struct SchemaCacheTests {
         #expect(schemaA.sharesStorage(with: try #require(try decoder.parse(message(
             schemaFields: #"{"type":"int32","field":"d","name":"io.debezium.time.Date"}"#, payload: #"{"d":9}"#))["schema"]?.objectValue)))
     }
+
+    @Test("the envelope row-plan memo gives each envelope schema its own row's plan")
+    func envelopePlanMemo() throws {
+        let cache = RowPlanCache()
+        func envelope(_ fields: String) throws -> JSONObject {
+            let row = #"{"type":"struct","fields":[\#(fields)],"optional":true,"field":"ROW"}"#
+            let text = #"{"type":"struct","fields":[\#(row.replacing("ROW", with: "before")),\#(row.replacing("ROW", with: "after")),"#
+                + #"{"type":"string","optional":false,"field":"op"}],"name":"t.Envelope"}"#
+            return try #require(try JSONParser.parse(Array(text.utf8)).objectValue)
+        }
+        let dated = try envelope(#"{"type":"int32","field":"d","name":"io.debezium.time.Date"}"#)
+        let plain = try envelope(#"{"type":"int32","field":"d"}"#)
+        // Alternating schemas, each asked twice in a row: never the other's plan.
+        for _ in 0..<3 {
+            #expect(cache.plan(forField: "after", of: dated)?.entries.map(\.name) == ["d"])
+            #expect(cache.plan(forField: "after", of: dated)?.entries.map(\.name) == ["d"])
+            #expect(cache.plan(forField: "after", of: plain)?.isEmpty == true)
+            #expect(cache.plan(forField: "after", of: plain)?.isEmpty == true)
+        }
+        // The field is part of the memo's key; a field without a struct schema has no plan.
+        #expect(cache.plan(forField: "before", of: dated)?.entries.map(\.name) == ["d"])
+        #expect(cache.plan(forField: "op", of: dated) == nil)
+        #expect(cache.plan(forField: "after", of: dated)?.entries.map(\.name) == ["d"])
+        #expect(cache.plan(forField: "after", of: JSONObject()) == nil)
+    }
 }

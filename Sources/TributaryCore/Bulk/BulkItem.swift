@@ -87,7 +87,7 @@ public struct BulkItem: Sendable, Hashable {
         writer.writeString(id)
         if let version {
             writer.writeRaw(",\"version\":")
-            writer.writeRaw(String(version))
+            writer.writeInteger(version)
             writer.writeRaw(versionType == .external ? ",\"version_type\":\"external\"" : ",\"version_type\":\"external_gte\"")
         }
         if let routing {

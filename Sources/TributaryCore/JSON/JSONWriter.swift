@@ -75,9 +75,29 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends the UTF-8 of `text` unchanged; the caller guarantees it is valid in context.
+    /// Disfavoured so that a literal argument takes the `StaticString`
+    /// overload, which copies without going through a `String`.
+    @_disfavoredOverload
     public mutating func writeRaw(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in bytes.append(contentsOf: utf8) }
+    }
+
+    /// Appends the decimal text of `value` (what `String(value)` spells),
+    /// without building a `String`.
+    public mutating func writeInteger(_ value: Int64) {
+        var magnitude = value.magnitude
+        // 20 digits hold any UInt64; written from the end.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude != 0
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     /// Appends `raw` unchanged; the caller guarantees it is valid in context.

@@ -32,10 +32,32 @@ public final class RowPlanCache: Sendable {
     /// common case (the same schema as the last record) costs no hashing.
     private let recent: Mutex<[(schema: JSONObject, plan: RowPlan)]>
 
+    /// The last envelope schema whose row plan was asked for
+    /// (`plan(forField:of:)`), kept alive for the same reason as `recent`.
+    private let lastEnvelope: Mutex<(envelope: JSONObject, field: String, plan: RowPlan?)?>
+
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
         self.plans = Mutex([:])
         self.recent = Mutex([])
+        self.lastEnvelope = Mutex(nil)
+    }
+
+    /// The plan for the struct schema of `field` (`after`, `before`) in the
+    /// envelope schema `envelope`, or `nil` when that field has no struct
+    /// schema (no `fields`). Records of a topic share one cached envelope
+    /// schema (`SchemaCache`), so the field is looked up once per schema,
+    /// not per record.
+    public func plan(forField field: String, of envelope: JSONObject) -> RowPlan? {
+        if let last = lastEnvelope.withLock({ $0 }), last.field == field, last.envelope.sharesStorage(with: envelope) {
+            return last.plan
+        }
+        var plan: RowPlan?
+        if let rowSchema = LogicalSchema.fieldSchema(field, in: envelope), rowSchema["fields"] != nil {
+            plan = self.plan(for: rowSchema)
+        }
+        lastEnvelope.withLock { $0 = (envelope, field, plan) }
+        return plan
     }
 
     /// The plan for the struct schema `schema`, compiled on first use.

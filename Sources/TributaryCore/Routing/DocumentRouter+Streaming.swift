@@ -162,9 +162,7 @@ extension DocumentRouter {
     /// The plan for the `after` row under the envelope `schema`: the row
     /// schema's, or `field.types` hints without one (as `routeChange`).
     private func rowPlan(schema: JSONObject?) -> RowPlan {
-        if let schema, let rowSchema = LogicalSchema.fieldSchema("after", in: schema), rowSchema["fields"] != nil {
-            return plans.plan(for: rowSchema)
-        }
+        if let schema, let plan = plans.plan(forField: "after", of: schema) { return plan }
         return mapping.fieldTypes
     }
 

@@ -36,6 +36,7 @@ extension DocumentRouter {
     /// The id of the flat key object in `range`, or `nil`.
     private func documentID(columnsIn range: Range<Int>, of raw: UnsafeRawBufferPointer) -> String? {
         let scan = JSONValidator(raw, limits: decoder.limits)
+        if let id = singleColumnID(in: range, scan: scan) { return id }
         var cursor = scan.skipSpace(range.lowerBound)
         guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "{") else { return nil }
         var columns: [(name: String, value: JSONValue)] = []
@@ -64,6 +65,46 @@ extension DocumentRouter {
             return nil
         }
         return try? DocumentID.make(from: RecordKey(columns: columns), delimiter: mapping.keyDelimiter)
+    }
+
+    /// The id of a key object of exactly one column — a number, an
+    /// unescaped string or a boolean — taken from its bytes: the column's
+    /// text, as `DocumentID.make` spells it for one column. `nil` for any
+    /// other key (and for an id `make` rejects), which the general loop in
+    /// `documentID(columnsIn:of:)` then decides.
+    private func singleColumnID(in range: Range<Int>, scan: JSONValidator) -> String? {
+        let raw = scan.input
+        var cursor = scan.skipSpace(range.lowerBound)
+        guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "{") else { return nil }
+        cursor = scan.skipSpace(cursor + 1)
+        guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "\""), let name = scan.skipString(cursor), !name.escaped
+        else { return nil }
+        guard !Self.isWrapperMember(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: raw[(cursor + 1)..<(name.end - 1)])))
+        else { return nil }
+        cursor = scan.skipSpace(name.end)
+        guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: ":") else { return nil }
+        let start = scan.skipSpace(cursor + 1)
+        guard start < range.upperBound else { return nil }
+        let text: Range<Int>
+        let end: Int
+        switch raw[start] {
+        case UInt8(ascii: "\""):
+            guard let string = scan.skipString(start), !string.escaped else { return nil }
+            // Unescaped, so never MongoDB's `{\"$oid\"…}` id, which `decodeKey` rewrites.
+            text = (start + 1)..<(string.end - 1)
+            end = string.end
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"), UInt8(ascii: "f"):
+            guard let skipped = scan.skipValue(start, depth: 1) else { return nil }
+            text = start..<skipped
+            end = skipped
+        default:
+            return nil
+        }
+        cursor = scan.skipSpace(end)
+        guard cursor < range.upperBound, raw[cursor] == UInt8(ascii: "}"), scan.skipSpace(cursor + 1) == range.upperBound,
+            !text.isEmpty, text.count <= DocumentID.maxBytes
+        else { return nil }
+        return JSONByteParser.makeString(UnsafeBufferPointer(rebasing: raw[text]))
     }
 
     /// A number, unescaped string or boolean at `start`, as `JSONParser`

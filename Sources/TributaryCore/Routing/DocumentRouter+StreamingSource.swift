@@ -34,16 +34,44 @@ extension DocumentRouter {
             cursor = scan.skipSpace(name.end)
             guard cursor < limit, raw[cursor] == UInt8(ascii: ":") else { return nil }
             let valueStart = scan.skipSpace(cursor + 1)
-            guard let end = scan.skipValue(valueStart, depth: depth + 1), end <= limit else { return nil }
+            let end: Int
             if let key = SourceMember.readName(nameBytes) {
-                guard let value = scan.value(in: valueStart..<end, depth: depth + 1) else { return nil }
+                guard let (value, valueEnd) = Self.sourceValue(at: valueStart, scan: scan, depth: depth + 1), valueEnd <= limit
+                else { return nil }
                 object.append(key: key, value: value)
+                end = valueEnd
+            } else {
+                guard let skipped = scan.skipValue(valueStart, depth: depth + 1), skipped <= limit else { return nil }
+                end = skipped
             }
             cursor = scan.skipSpace(end)
             guard cursor < limit else { return nil }
             if raw[cursor] == UInt8(ascii: "}") { return (object, cursor + 1) }
             guard raw[cursor] == UInt8(ascii: ",") else { return nil }
             cursor = scan.skipSpace(cursor + 1)
+        }
+    }
+}
+
+extension DocumentRouter {
+    /// The value at `start` as `JSONValidator.value(in:)` gives it, and its
+    /// end; `nil` when it is not valid. Unescaped strings and numbers — what
+    /// `source` holds — are built from the one scan that validates them.
+    fileprivate static func sourceValue(at start: Int, scan: JSONValidator, depth: Int) -> (JSONValue, Int)? {
+        guard start < scan.input.count else { return nil }
+        switch scan.input[start] {
+        case UInt8(ascii: "\""):
+            guard let string = scan.skipString(start) else { return nil }
+            guard !string.escaped else { return scan.value(in: start..<string.end, depth: depth).map { ($0, string.end) } }
+            let content = UnsafeBufferPointer(rebasing: scan.input[(start + 1)..<(string.end - 1)])
+            return (.string(JSONByteParser.makeString(content)), string.end)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard let end = scan.skipNumber(start) else { return nil }
+            let literal = UnsafeBufferPointer(rebasing: scan.input[start..<end])
+            return (.number(JSONNumber(unchecked: JSONByteParser.makeString(literal))), end)
+        default:
+            guard let end = scan.skipValue(start, depth: depth), let value = scan.value(in: start..<end, depth: depth) else { return nil }
+            return (value, end)
         }
     }
 }

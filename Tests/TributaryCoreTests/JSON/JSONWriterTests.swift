@@ -67,6 +67,22 @@ struct JSONWriterTests {
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "{\"index\":\"a\\\"b\",\"n\":42,\"x\":1}\n")
     }
 
+    @Test("integers are written as String(value) spells them")
+    func integers() {
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power]
+        }
+        for value in values {
+            var writer = JSONWriter(capacity: 0)
+            writer.writeRaw("[" as StaticString)
+            writer.writeInteger(value)
+            #expect(writer.bytes == Array("[\(value)".utf8), "\(value)")
+        }
+    }
+
     @Test("one-scalar static strings are written too")
     func oneScalarStaticString() {
         var writer = JSONWriter()

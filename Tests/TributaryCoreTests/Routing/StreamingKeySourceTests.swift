@@ -42,6 +42,9 @@ struct StreamingKeySourceTests {
             #"{"id":1001}"#,
             #"{"sku":"ab-7","active":true}"#,
             #" {"id":"é漢字"} "#,
+            #"{"active":false}"#,
+            #"{ "id" : true }"#,
+            Self.wrapped(Self.keySchema, #"{"id":"\#(String(repeating: "x", count: DocumentID.maxBytes))"}"#),
         ]
         for key in readInPlace {
             #expect(Self.checkKey(router, Array(key.utf8)), "expected \(key) to be read in place")
@@ -58,6 +61,9 @@ struct StreamingKeySourceTests {
             #"{"payload":{"id":1}}"#,
             #"{"schema":null,"payload":{"id":1}}"#,
             #"{"id":[1]}"#,
+            #"{"id":""}"#,  // an empty id: the decoding path reports it
+            Self.wrapped(Self.keySchema, #"{"id":"\#(String(repeating: "x", count: DocumentID.maxBytes + 1))"}"#),
+            #"{"id":1} x"#, #"{"id":1,}"#, #"{"id":tru}"#, #"{"id":-}"#,
             #"[1]"#, #"17"#, #"{"id":1"#, #"{"id":01}"#, "",
         ]
         for key in stepAside {
