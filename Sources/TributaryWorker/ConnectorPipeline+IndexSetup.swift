@@ -21,6 +21,7 @@ extension ConnectorPipeline {
     /// settled: the record must then not be written (it stays unconfirmed and
     /// is consumed again by the next run).
     func prepareIndex(_ index: String, for record: OriginalRecord) -> Bool {
+        guard derivesMappings else { return true }
         let topic = record.topic
         let options = (config.routingOverrides[topic] ?? config.routing).indexMappings
         guard options.mode == .derived, !preparedIndexes.contains(index) else { return true }

@@ -63,6 +63,9 @@ final class ConnectorPipeline: @unchecked Sendable {
     let adminConnection: OpenSearchConnection
     /// Indexes whose derived mappings are settled (`index.mappings=derived`; see `prepareIndex`).
     var preparedIndexes: Set<String> = []
+    /// Whether any topic has `index.mappings=derived`: without it,
+    /// `prepareIndex` has nothing to do and returns before any per-record work.
+    let derivesMappings: Bool
 
     private let stopRequested = ManagedAtomicFlag()
 
@@ -76,6 +79,7 @@ final class ConnectorPipeline: @unchecked Sendable {
         self.router = router
         self.topicRouters = topicRouters
         self.inFlightLimit = config.batching.maxInFlight
+        self.derivesMappings = ([config.routing] + config.routingOverrides.values).contains { $0.indexMappings.mode == .derived }
         let consumer = try KafkaConsumer(configuration: config.kafka, logger: logger)
         self.consumer = consumer
         self.routing = RoutingStage(
@@ -330,15 +334,24 @@ final class ConnectorPipeline: @unchecked Sendable {
             // Stale items at the front go; then the batch is chosen first and
             // its body allocated at its exact size (growing it from a guess
             // copied most bodies a second time).
-            while let work = ready.first, !isCurrent(work) || work.item == nil { ready.removeFirst() }
+            // Items are read in place (copying one retains its buffers), and
+            // whether a partition is current is looked up once per run of it.
+            var current = CurrentPartitionCheck()
+            while let index = ready.indices.first,
+                !current.isCurrent(ready[index].partition, ready[index].generation, in: self) || ready[index].item == nil
+            {
+                ready.removeFirst()
+            }
             let isolated = ready.first?.isolate ?? false
             var count = 0
             var size = 0
-            for work in ready {
+            for index in ready.indices {
                 // A stale item ends the batch; the next batch's first pass drops it.
-                guard count < config.batching.maxRecords, isCurrent(work), let item = work.item else { break }
-                if count > 0 && (isolated || work.isolate || size + item.bytes.count > config.batching.maxBytes) { break }
-                size += item.bytes.count
+                guard count < config.batching.maxRecords, current.isCurrent(ready[index].partition, ready[index].generation, in: self),
+                    let itemSize = ready[index].item?.bytes.count
+                else { break }
+                if count > 0 && (isolated || ready[index].isolate || size + itemSize > config.batching.maxBytes) { break }
+                size += itemSize
                 count += 1
             }
             var items: [WorkItem] = []
@@ -413,6 +426,21 @@ final class ConnectorPipeline: @unchecked Sendable {
                     "since_confirm_ms": "\(now - lastProgressMs)", "since_commit_ms": "\(now - lastCommitAdvanceMs)",
                 ])
         }
+    }
+}
+
+/// `ConnectorPipeline.isCurrent` over a run of items, which mostly come
+/// from one partition in turn: the assignment is looked up (hashing the
+/// topic name) when the partition or generation changes, not per item.
+/// Valid while the assignment does not change (within one `dispatch`).
+private struct CurrentPartitionCheck {
+    private var last: (partition: TopicPartition, generation: UInt64, current: Bool)?
+
+    mutating func isCurrent(_ partition: TopicPartition, _ generation: UInt64, in pipeline: ConnectorPipeline) -> Bool {
+        if let last, last.generation == generation, last.partition == partition { return last.current }
+        let current = pipeline.isCurrent(partition, generation: generation)
+        last = (partition, generation, current)
+        return current
     }
 }
 
