@@ -55,6 +55,17 @@ public final class KafkaMessageBatch: @unchecked Sendable {
         return try body(UnsafeRawBufferPointer(start: payload, count: raw.len))
     }
 
+    /// Calls `body` with the key and the value of record `index` in place
+    /// (nil for a null key or value), under the same terms as `withValue`.
+    public func withKeyAndValue<R, E: Error>(
+        at index: Int, _ body: (_ key: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer?) throws(E) -> R
+    ) throws(E) -> R {
+        let raw = messages[index].pointee
+        let key = raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) }
+        let value = raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) }
+        return try body(key, value)
+    }
+
     /// Copies record `index` out of librdkafka. Thread-safe for distinct indexes.
     public func message(at index: Int) -> KafkaMessage {
         KafkaMessage(copying: messages[index], topic: topics[index])

@@ -87,11 +87,15 @@ final class ConnectorPipeline: @unchecked Sendable {
             route: { records, index in
                 let topic = records.topic(at: index)
                 let offset = records.offset(at: index)
-                let key = records.key(at: index)
-                let router = topicRouters[topic] ?? router
-                return records.withValue(at: index) { value in
-                    Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, key: key, valueBytes: value) }
+                // Key and value are read in place; the router is not copied
+                // per record (a copy retains every reference it holds).
+                func decide(_ router: DocumentRouter) -> Result<DocumentRouter.Decision, DecodeError> {
+                    records.withKeyAndValue(at: index) { key, value in
+                        Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, keyBytes: key, valueBytes: value) }
+                    }
                 }
+                if !topicRouters.isEmpty, let override = topicRouters[topic] { return decide(override) }
+                return decide(router)
             },
             onRouted: { consumer.wake() })
         if let topic = config.deadLetterTopic {

@@ -10,6 +10,10 @@ protocol PolledRecords: AnyObject, Sendable {
     func key(at index: Int) -> [UInt8]?
     /// The value in place (nil for a tombstone), valid inside `body` only.
     func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R
+    /// The key and the value in place (nil for a null key or value), valid inside `body` only.
+    func withKeyAndValue<R, E: Error>(
+        at index: Int, _ body: (_ key: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer?) throws(E) -> R
+    ) throws(E) -> R
     /// The whole record, copied.
     func message(at index: Int) -> KafkaMessage
 }

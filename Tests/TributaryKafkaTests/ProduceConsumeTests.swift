@@ -76,6 +76,19 @@ struct ProduceConsumeTests {
             #expect(byOffset[1]?.headers == [KafkaHeader(key: "", value: [])])
             #expect(byOffset[2]?.key == nil)
             #expect(text(byOffset[2]?.value) == "keyless")
+
+            // Read in place, as the worker routes: the same keys and values,
+            // a null key or value as nil and an empty value as empty.
+            let inPlace = try GroupMember(consumerConfig(cluster, group: "g-tomb-in-place"), topics: ["cdc"], inPlace: true, logger: logger)
+            try drive([inPlace], seconds: 15, until: "3 messages in place") { inPlace.messages.count >= 3 }
+            #expect(inPlace.keysAndValues.count == inPlace.messages.count)
+            for (message, read) in zip(inPlace.messages, inPlace.keysAndValues) {
+                #expect(read.key == message.key, "offset \(message.offset)")
+                #expect(read.value == message.value, "offset \(message.offset)")
+            }
+            #expect(inPlace.keysAndValues.map { $0.value == nil } == [true, false, false])
+            #expect(inPlace.keysAndValues.map { $0.key == nil } == [false, false, true])
+            inPlace.consumer.close()
         }
     }
 

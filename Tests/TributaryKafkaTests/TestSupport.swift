@@ -86,17 +86,30 @@ func produceAll(
 /// answer every recorded rebalance event.
 final class GroupMember {
     let consumer: KafkaConsumer
+    /// Whether `step` polls in place (`pollBatch`) rather than copying (`poll`).
+    let inPlace: Bool
     private(set) var messages: [KafkaMessage] = []
+    /// With `inPlace`: each record's key and value as `withKeyAndValue` showed them.
+    private(set) var keysAndValues: [(key: [UInt8]?, value: [UInt8]?)] = []
     private(set) var events: [RebalanceEvent] = []
     private(set) var assigned: Set<TopicPartition> = []
 
-    init(_ config: [String: String], topics: [String], logger: Logger) throws {
+    init(_ config: [String: String], topics: [String], inPlace: Bool = false, logger: Logger) throws {
         consumer = try KafkaConsumer(configuration: config, logger: logger)
+        self.inPlace = inPlace
         try consumer.subscribe(topics: topics)
     }
 
     func step(timeoutMs: Int32 = 100) throws {
-        messages += try consumer.poll(maxMessages: 1000, timeoutMs: timeoutMs)
+        if inPlace {
+            let batch = try consumer.pollBatch(maxMessages: 1000, timeoutMs: timeoutMs)
+            for index in 0..<batch.count {
+                messages.append(batch.message(at: index))
+                keysAndValues.append(batch.withKeyAndValue(at: index) { key, value in (key.map { [UInt8]($0) }, value.map { [UInt8]($0) }) })
+            }
+        } else {
+            messages += try consumer.poll(maxMessages: 1000, timeoutMs: timeoutMs)
+        }
         for event in consumer.takeRebalanceEvents() {
             events.append(event)
             switch event {

@@ -29,6 +29,19 @@ private final class ArrayRecords: PolledRecords, @unchecked Sendable {
             Result { () throws(E) in try body(raw) }
         }.get()
     }
+    func withKeyAndValue<R, E: Error>(
+        at index: Int, _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) throws(E) -> R
+    ) throws(E) -> R {
+        let message = messages[index]
+        // `withUnsafeBytes` rethrows untyped: carry the typed error out.
+        func withBytes<T>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> T) -> T {
+            guard let bytes else { return body(nil) }
+            return bytes.withUnsafeBytes { body($0) }
+        }
+        return try withBytes(message.key) { key in
+            withBytes(message.value) { value in Result { () throws(E) in try body(key, value) } }
+        }.get()
+    }
     func message(at index: Int) -> KafkaMessage { messages[index] }
 }
 

@@ -34,19 +34,23 @@ extension DocumentRouter {
     /// The decision for a record on the streaming route, or `nil` when the
     /// general path must decide (see the extension's contract).
     func routeStreaming(topic: String, offset: Int64, key: [UInt8]?, value: [UInt8]) -> Decision? {
-        value.withUnsafeBytes { raw in routeStreaming(topic: topic, offset: offset, key: key, raw: raw) }
+        value.withUnsafeBytes { raw in
+            guard let key else { return routeStreaming(topic: topic, offset: offset, keyBytes: nil, raw: raw) }
+            return key.withUnsafeBytes { keyBytes in routeStreaming(topic: topic, offset: offset, keyBytes: keyBytes, raw: raw) }
+        }
     }
 
-    /// `routeStreaming` over bytes the caller keeps valid during the call.
-    func routeStreaming(topic: String, offset: Int64, key: [UInt8]?, raw: UnsafeRawBufferPointer) -> Decision? {
+    /// `routeStreaming` over bytes the caller keeps valid during the call
+    /// (`keyBytes` nil for a null key).
+    func routeStreaming(topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer) -> Decision? {
         if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
         guard var envelope = locateEnvelope(raw) else { return nil }
-        return routeEnvelope(&envelope, topic: topic, offset: offset, key: key)
+        return routeEnvelope(&envelope, topic: topic, offset: offset, keyBytes: keyBytes)
     }
 
     /// The id through `decodeKey`, for keys `streamingDocumentID` leaves alone.
-    private func decodedDocumentID(key: [UInt8]?) -> String? {
-        guard let recordKey = (try? decodeKey(key, mongo: false)) ?? nil else { return nil }
+    private func decodedDocumentID(keyBytes: UnsafeRawBufferPointer?) -> String? {
+        guard let recordKey = (try? decodeKey(keyBytes.map { [UInt8]($0) }, mongo: false)) ?? nil else { return nil }
         return try? DocumentID.make(from: recordKey, delimiter: mapping.keyDelimiter)
     }
 
@@ -168,11 +172,13 @@ extension DocumentRouter {
 
     /// The `index` item for a located envelope, or `nil`. Completes the
     /// envelope's row in place: the bulk item takes over its buffer.
-    private func routeEnvelope(_ envelope: inout LocatedEnvelope, topic: String, offset: Int64, key: [UInt8]?) -> Decision? {
+    private func routeEnvelope(
+        _ envelope: inout LocatedEnvelope, topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?
+    ) -> Decision? {
         let event = ChangeEvent(
             operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
         guard event.connector != "mongodb",
-            let id = streamingDocumentID(key: key) ?? decodedDocumentID(key: key),
+            let id = streamingDocumentID(keyBytes: keyBytes) ?? decodedDocumentID(keyBytes: keyBytes),
             let index = try? index(topic: topic, source: event.source)
         else { return nil }
         let version: ExternalVersion?

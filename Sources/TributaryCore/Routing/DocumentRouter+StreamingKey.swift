@@ -14,23 +14,27 @@
 /// tests hold the two together.
 extension DocumentRouter {
     func streamingDocumentID(key: [UInt8]?) -> String? {
-        guard let key, !key.isEmpty else { return nil }
-        return key.withUnsafeBytes { raw -> String? in
-            if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
-            let payload: Range<Int>
-            if let hit = decoder.schemas.matchLast(raw) {
-                // `decodeKey` converts key columns by the schema's plan: take
-                // only keys whose schema plans no conversion.
-                guard case .object(let schema) = hit.schema else { return nil }
-                if schema["fields"] != nil, !plans.plan(for: schema).isEmpty { return nil }
-                payload = hit.payload
-            } else {
-                // A bare key object; one that looks like a JsonConverter
-                // wrapper (a `schema` or `payload` member) is rejected below.
-                payload = 0..<raw.count
-            }
-            return documentID(columnsIn: payload, of: raw)
+        guard let key else { return nil }
+        return key.withUnsafeBytes { streamingDocumentID(keyBytes: $0) }
+    }
+
+    /// `streamingDocumentID` over key bytes read in place (nil: no key).
+    func streamingDocumentID(keyBytes: UnsafeRawBufferPointer?) -> String? {
+        guard let raw = keyBytes, raw.count > 0 else { return nil }
+        if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
+        let payload: Range<Int>
+        if let hit = decoder.schemas.matchLast(raw) {
+            // `decodeKey` converts key columns by the schema's plan: take
+            // only keys whose schema plans no conversion.
+            guard case .object(let schema) = hit.schema else { return nil }
+            if schema["fields"] != nil, !plans.plan(for: schema).isEmpty { return nil }
+            payload = hit.payload
+        } else {
+            // A bare key object; one that looks like a JsonConverter
+            // wrapper (a `schema` or `payload` member) is rejected below.
+            payload = 0..<raw.count
         }
+        return documentID(columnsIn: payload, of: raw)
     }
 
     /// The id of the flat key object in `range`, or `nil`.

@@ -98,10 +98,23 @@ public struct DocumentRouter: Sendable {
     /// write; the decoding route, taken by the few records it leaves alone,
     /// copies the value first.
     public func route(topic: String, offset: Int64, key: [UInt8]?, valueBytes value: UnsafeRawBufferPointer?) throws(DecodeError) -> Decision {
-        if let value, streamingEligible, let decision = routeStreaming(topic: topic, offset: offset, key: key, raw: value) {
+        guard let key else { return try route(topic: topic, offset: offset, keyBytes: nil, valueBytes: value) }
+        // `withUnsafeBytes` rethrows untyped: carry the typed error out.
+        return try key.withUnsafeBytes { keyBytes in
+            Result { () throws(DecodeError) in try route(topic: topic, offset: offset, keyBytes: keyBytes, valueBytes: value) }
+        }.get()
+    }
+
+    /// `route` for a key and a value both read in place (`keyBytes` nil for
+    /// a null key): a record on the streaming route is decided without
+    /// copying either; the decoding route copies both first.
+    public func route(
+        topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?, valueBytes value: UnsafeRawBufferPointer?
+    ) throws(DecodeError) -> Decision {
+        if let value, streamingEligible, let decision = routeStreaming(topic: topic, offset: offset, keyBytes: keyBytes, raw: value) {
             return decision
         }
-        return try routeGeneral(topic: topic, offset: offset, key: key, value: value.map { [UInt8]($0) })
+        return try routeGeneral(topic: topic, offset: offset, key: keyBytes.map { [UInt8]($0) }, value: value.map { [UInt8]($0) })
     }
 
     /// `route` without the streaming route: decodes the whole value first.
