@@ -114,6 +114,7 @@ let package = Package(
             name: "TributaryWorkerTests",
             dependencies: [
                 "TributaryWorker", "TributaryCore", "TributaryKafka",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

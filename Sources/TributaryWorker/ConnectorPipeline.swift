@@ -244,10 +244,14 @@ final class ConnectorPipeline: @unchecked Sendable {
     }
 
     /// Accepts routed batches in order; stops at a fatal error.
-    func acceptRouted(_ batches: [RoutingStage.RoutedBatch]) {
-        for batch in batches {
-            for index in batch.records.indices {
-                accept(batch.records[index], stamp: batch.stamp)
+    ///
+    /// The records are moved out one by one: copying each out would retain,
+    /// and later release, every buffer a record holds.
+    func acceptRouted(_ batches: consuming [RoutingStage.RoutedBatch]) {
+        for index in batches.indices {
+            let stamp = batches[index].stamp
+            while let record = batches[index].records.popFirst() {
+                accept(record, stamp: stamp)
                 if fatal != nil { return }
             }
         }
@@ -296,7 +300,7 @@ final class ConnectorPipeline: @unchecked Sendable {
         topicRouters[topic] ?? router
     }
 
-    func enqueue(_ work: WorkItem) {
+    func enqueue(_ work: consuming WorkItem) {
         if readyCount == 0 { lingerStartMs = monotonicMs() }
         ready.append(work)
     }
@@ -338,23 +342,30 @@ final class ConnectorPipeline: @unchecked Sendable {
             // Stale items at the front go; then the batch is chosen first and
             // its body allocated at its exact size (growing it from a guess
             // copied most bodies a second time).
-            // Items are read in place (copying one retains its buffers), and
-            // whether a partition is current is looked up once per run of it.
+            // Items are read in place (a copy retains every buffer an item
+            // holds), and whether a partition is current is looked up once
+            // per run of it. `size` is nil for an item that is stale or has
+            // nothing to send.
             var current = CurrentPartitionCheck()
-            while let index = ready.indices.first,
-                !current.isCurrent(ready[index].partition, ready[index].generation, in: self) || ready[index].item == nil
-            {
-                ready.removeFirst()
+            func facts(_ index: Int) -> (size: Int?, isolate: Bool) {
+                ready.withElement(at: index) { work in
+                    let sendable = current.isCurrent(work.partition, work.generation, in: self)
+                    return (sendable ? work.item?.bytes.count : nil, work.isolate)
+                }
             }
-            let isolated = ready.first?.isolate ?? false
+            while let index = ready.indices.first, facts(index).size == nil { ready.removeFirst() }
             var count = 0
             var size = 0
+            var isolated = false
             for index in ready.indices {
                 // A stale item ends the batch; the next batch's first pass drops it.
-                guard count < config.batching.maxRecords, current.isCurrent(ready[index].partition, ready[index].generation, in: self),
-                    let itemSize = ready[index].item?.bytes.count
-                else { break }
-                if count > 0 && (isolated || ready[index].isolate || size + itemSize > config.batching.maxBytes) { break }
+                let item = facts(index)
+                guard count < config.batching.maxRecords, let itemSize = item.size else { break }
+                if count == 0 {
+                    isolated = item.isolate
+                } else if isolated || item.isolate || size + itemSize > config.batching.maxBytes {
+                    break
+                }
                 size += itemSize
                 count += 1
             }
@@ -364,7 +375,7 @@ final class ConnectorPipeline: @unchecked Sendable {
             body.reserveCapacity(size)
             for _ in 0..<count {
                 let work = ready.removeFirst()
-                if let item = work.item { body.append(contentsOf: item.bytes) }
+                if let bytes = work.item?.bytes { body.append(contentsOf: bytes) }
                 items.append(work)
             }
             lingerStartMs = readyCount > 0 ? now : nil
@@ -430,6 +441,14 @@ final class ConnectorPipeline: @unchecked Sendable {
                     "since_confirm_ms": "\(now - lastProgressMs)", "since_commit_ms": "\(now - lastCommitAdvanceMs)",
                 ])
         }
+    }
+}
+
+extension Deque {
+    /// `body` over the element at `index`, in place: the subscript's getter
+    /// copies the element.
+    mutating func withElement<R>(at index: Int, _ body: (inout Element) -> R) -> R {
+        body(&self[index])
     }
 }
 

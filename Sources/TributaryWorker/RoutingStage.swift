@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Foundation
 import TributaryCore
@@ -29,8 +30,10 @@ final class RoutingStage: @unchecked Sendable {
     typealias Route = @Sendable (any PolledRecords, Int) -> Result<DocumentRouter.Decision, DecodeError>
     /// Runs a chunk of routing work: Dispatch's global queue by default.
     typealias Schedule = @Sendable (@escaping @Sendable () -> Void) -> Void
-    /// A routed batch as handed back: its stamp and its records in poll order.
-    typealias RoutedBatch = (stamp: UInt64, records: [RoutedRecord])
+    /// A routed batch as handed back: its stamp and its records in poll
+    /// order, in a deque so that the driver can move them out one by one
+    /// (`popFirst`) without copying them.
+    typealias RoutedBatch = (stamp: UInt64, records: Deque<RoutedRecord>)
 
     /// One submitted batch. Its chunks write disjoint ranges of `records`.
     private final class Pending: @unchecked Sendable {
@@ -51,10 +54,10 @@ final class RoutingStage: @unchecked Sendable {
 
         /// Hands the routed records over (moved, not copied). Called once,
         /// after every chunk finished (every element is initialized).
-        func take() -> [RoutedRecord] {
+        func take() -> Deque<RoutedRecord> {
             let count = records.count
             taken = true
-            return [RoutedRecord](unsafeUninitializedCapacity: count) { buffer, initialized in
+            return Deque(unsafeUninitializedCapacity: count) { buffer, initialized in
                 _ = buffer.moveInitialize(fromContentsOf: records)
                 initialized = count
             }
