@@ -6,7 +6,7 @@ libcurl connections stay open across requests exactly as with a real
 cluster. The test switches faults on and off while the worker runs:
 
     proxy = FaultProxy(opensearch.url).start()
-    proxy.set_faults(item_429=0.3, seconds=10)   # 30 % of bulk items get 429 for 10 s
+    proxy.set_faults(item_429=0.3, seconds=10)   # 30 % of bulk items get 429 for 10 s of bulk traffic
     proxy.down_for(8)                            # refuse connections for 8 s
     proxy.clear()                                # pass-through again
     proxy.counts["items_429"]                    # what was injected
@@ -355,6 +355,7 @@ class FaultProxy:
         self.tls_errors: list[str] = []
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
+        self._faults_seconds: float | None = None
         self._faults_until: float | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -430,7 +431,10 @@ class FaultProxy:
 
     def set_faults(self, seconds: float | None = None, **fractions: float) -> None:
         """Replaces the active faults (see `Faults`); with `seconds`, they
-        switch off by themselves after that long."""
+        switch off by themselves that long after the first `_bulk` request
+        that sees them. The clock starts with the traffic, not with this
+        call, so a slow start (loading the topic, the group join) on a busy
+        machine cannot use up the window before any request was faulted."""
         names = {f.name for f in fields(Faults)}
         unknown = set(fractions) - names
         assert not unknown, f"unknown faults {unknown}"
@@ -438,7 +442,8 @@ class FaultProxy:
         assert sum(getattr(faults, name) for name in REQUEST_FAULTS) <= 1.0, "request-level fractions exceed 1"
         with self._lock:
             self.faults = faults
-            self._faults_until = None if seconds is None else time.monotonic() + seconds
+            self._faults_seconds = seconds
+            self._faults_until = None
 
     def clear(self) -> None:
         """Pass-through from now on."""
@@ -451,13 +456,15 @@ class FaultProxy:
 
     def _active_faults(self) -> Faults:
         if self._faults_until is not None and time.monotonic() >= self._faults_until:
-            self.faults, self._faults_until = Faults(), None
+            self.faults, self._faults_seconds, self._faults_until = Faults(), None, None
         return self.faults
 
     def _draw(self, items: int) -> tuple[str | None, set[int], float]:
         """The request-level fault of one bulk request (or None), when none
         the indexes of the items to hold back with a 429, and the delay."""
         with self._lock:
+            if self._faults_seconds is not None and self._faults_until is None:
+                self._faults_until = time.monotonic() + self._faults_seconds  # the window starts with the traffic
             faults = self._active_faults()
             roll = self._rng.random()
             for name in REQUEST_FAULTS:
