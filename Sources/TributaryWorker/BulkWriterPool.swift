@@ -34,6 +34,8 @@ final class BulkWriterPool: @unchecked Sendable {
     private var results: [BulkBatchResult] = []
     private var busy = 0
     private var stopped = false
+    /// Writer threads that have not returned yet.
+    private var running = 0
     private var threads: [Thread] = []
     private let onResult: @Sendable () -> Void
     private let logger: Logger
@@ -46,8 +48,15 @@ final class BulkWriterPool: @unchecked Sendable {
         for index in 0..<count {
             connections.append(try OpenSearchConnection(configuration: configuration, startIndex: index))
         }
+        running = connections.count
         for (index, connection) in connections.enumerated() {
-            let thread = Thread { [self] in self.work(connection) }
+            let thread = Thread { [self] in
+                self.work(connection)
+                self.condition.lock()
+                self.running -= 1
+                self.condition.broadcast()
+                self.condition.unlock()
+            }
             thread.name = "tributary-writer-\(index)"
             threads.append(thread)
             thread.start()
@@ -87,13 +96,27 @@ final class BulkWriterPool: @unchecked Sendable {
         }
     }
 
-    /// Stops the writers after their current request; queued batches are dropped.
-    func stop() {
+    /// Stops the writers after their current request; queued batches are
+    /// dropped. Waits up to `waitMs` for every writer to return, and tells
+    /// whether they all did.
+    ///
+    /// The process must not exit while a writer is inside libcurl: exit runs
+    /// OpenSSL's clean-up under a TLS handshake still in progress, which
+    /// crashed a stop while the cluster's certificate was being rejected.
+    /// A request ends within `read.timeout.ms`, so the wait is bounded
+    /// anyway; `waitMs` keeps a stop short when the cluster hangs.
+    @discardableResult
+    func stop(waitMs: Int) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
         stopped = true
         queue.removeAll()
         condition.broadcast()
-        condition.unlock()
+        let deadline = Date(timeIntervalSinceNow: Double(waitMs) / 1000)
+        while running > 0 {
+            guard condition.wait(until: deadline) else { return running == 0 }
+        }
+        return true
     }
 
     private func work(_ connection: OpenSearchConnection) {

@@ -124,6 +124,9 @@ final class ConnectorPipeline: @unchecked Sendable {
             count: config.batching.maxInFlight, configuration: openSearch, logger: logger, onResult: { consumer.wake() })
     }
 
+    /// How long a stop waits for bulk requests still running (see `BulkWriterPool.stop`).
+    static let writerStopWaitMs = 10_000
+
     /// Whether a graceful stop was requested.
     var isStopping: Bool { stopRequested.isSet }
 
@@ -136,7 +139,13 @@ final class ConnectorPipeline: @unchecked Sendable {
     /// Runs until stopped; returns normally after a graceful stop and throws
     /// the error that stopped the connector otherwise.
     func run() throws(PipelineError) {
-        defer { writers.stop() }
+        defer {
+            if !writers.stop(waitMs: Self.writerStopWaitMs) {
+                logger.warning(
+                    "a bulk request was still running when the connector stopped; its result is discarded",
+                    metadata: [LogKey.timeoutMs: "\(Self.writerStopWaitMs)"])
+            }
+        }
         do {
             switch config.subscription {
             case .topics(let topics): try consumer.subscribe(topics: topics)
