@@ -4,7 +4,7 @@ internal import CRdKafka
 ///
 /// Copying a record out (a few KB, plus its allocation and the first touch
 /// of fresh memory) costs more than most of what a sink does with it, so a
-/// batch lets the caller read values in place (`withValue(at:)`) and copy
+/// batch lets the caller read keys and values in place (`withKeyAndValue(at:)`) and copy
 /// only what it must keep (`message(at:)`). Every accessor may run on
 /// several threads at once for distinct indexes.
 ///
@@ -39,24 +39,9 @@ public final class KafkaMessageBatch: @unchecked Sendable {
     public func partition(at index: Int) -> Int32 { messages[index].pointee.partition }
     public func offset(at index: Int) -> Int64 { messages[index].pointee.offset }
 
-    /// The key of record `index`, copied (keys are small); nil for a null key.
-    public func key(at index: Int) -> [UInt8]? {
-        let raw = messages[index].pointee
-        guard let key = raw.key else { return nil }
-        return [UInt8](UnsafeRawBufferPointer(start: key, count: raw.key_len))
-    }
-
-    /// Calls `body` with the value of record `index` in place (nil for a
-    /// null value, a tombstone). The bytes are valid only inside `body` and
-    /// while the batch lives; nothing is copied.
-    public func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R {
-        let raw = messages[index].pointee
-        guard let payload = raw.payload else { return try body(nil) }
-        return try body(UnsafeRawBufferPointer(start: payload, count: raw.len))
-    }
-
     /// Calls `body` with the key and the value of record `index` in place
-    /// (nil for a null key or value), under the same terms as `withValue`.
+    /// (nil for a null key, or a null value: a tombstone). The bytes are
+    /// valid only inside `body` and while the batch lives; nothing is copied.
     public func withKeyAndValue<R, E: Error>(
         at index: Int, _ body: (_ key: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer?) throws(E) -> R
     ) throws(E) -> R {

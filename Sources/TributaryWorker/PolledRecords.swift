@@ -7,9 +7,6 @@ protocol PolledRecords: AnyObject, Sendable {
     func topic(at index: Int) -> String
     func partition(at index: Int) -> Int32
     func offset(at index: Int) -> Int64
-    func key(at index: Int) -> [UInt8]?
-    /// The value in place (nil for a tombstone), valid inside `body` only.
-    func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R
     /// The key and the value in place (nil for a null key or value), valid inside `body` only.
     func withKeyAndValue<R, E: Error>(
         at index: Int, _ body: (_ key: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer?) throws(E) -> R

@@ -22,14 +22,6 @@ private final class ArrayRecords: PolledRecords, @unchecked Sendable {
     func topic(at index: Int) -> String { messages[index].topic }
     func partition(at index: Int) -> Int32 { messages[index].partition }
     func offset(at index: Int) -> Int64 { messages[index].offset }
-    func key(at index: Int) -> [UInt8]? { messages[index].key }
-    func withValue<R, E: Error>(at index: Int, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R {
-        guard let value = messages[index].value else { return try body(nil) }
-        return try value.withUnsafeBytes { raw in
-            // `withUnsafeBytes` rethrows untyped: carry the typed error out.
-            Result { () throws(E) in try body(raw) }
-        }.get()
-    }
     func withKeyAndValue<R, E: Error>(
         at index: Int, _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) throws(E) -> R
     ) throws(E) -> R {
@@ -48,7 +40,7 @@ private final class ArrayRecords: PolledRecords, @unchecked Sendable {
 
 /// A decision that records what the router saw: the value read in place, as an offset.
 private func echo(_ records: any PolledRecords, _ index: Int) -> Result<DocumentRouter.Decision, DecodeError> {
-    let seen = records.withValue(at: index) { raw in raw.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    let seen = records.withKeyAndValue(at: index) { _, raw in raw.map { String(decoding: $0, as: UTF8.self) } ?? "" }
     guard Int64(seen) == records.offset(at: index) else {
         return .failure(DecodeError(.malformedValue, "value \(seen) read for offset \(records.offset(at: index))"))
     }

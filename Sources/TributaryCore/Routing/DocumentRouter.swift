@@ -93,21 +93,10 @@ public struct DocumentRouter: Sendable {
         return try routeGeneral(topic: topic, offset: offset, key: key, value: value)
     }
 
-    /// `route` for a value read in place (a consumer's buffer, valid for the
-    /// duration of the call): the streaming route copies nothing it does not
-    /// write; the decoding route, taken by the few records it leaves alone,
-    /// copies the value first.
-    public func route(topic: String, offset: Int64, key: [UInt8]?, valueBytes value: UnsafeRawBufferPointer?) throws(DecodeError) -> Decision {
-        guard let key else { return try route(topic: topic, offset: offset, keyBytes: nil, valueBytes: value) }
-        // `withUnsafeBytes` rethrows untyped: carry the typed error out.
-        return try key.withUnsafeBytes { keyBytes in
-            Result { () throws(DecodeError) in try route(topic: topic, offset: offset, keyBytes: keyBytes, valueBytes: value) }
-        }.get()
-    }
-
-    /// `route` for a key and a value both read in place (`keyBytes` nil for
-    /// a null key): a record on the streaming route is decided without
-    /// copying either; the decoding route copies both first.
+    /// `route` for a key and a value read in place (a consumer's buffers,
+    /// valid for the duration of the call; `keyBytes` nil for a null key):
+    /// the streaming route copies nothing it does not write; the decoding
+    /// route, taken by the few records it leaves alone, copies both first.
     public func route(
         topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?, valueBytes value: UnsafeRawBufferPointer?
     ) throws(DecodeError) -> Decision {

@@ -43,14 +43,19 @@ struct StreamingRouteTests {
     func inPlace(router index: Int) throws {
         let router = Self.routers[index].router
         func decide(_ key: [UInt8]?, _ value: [UInt8]?, inPlace: Bool) -> Result<DocumentRouter.Decision, DecodeError> {
-            func route(_ raw: UnsafeRawBufferPointer?) -> Result<DocumentRouter.Decision, DecodeError> {
-                Result { () throws(DecodeError) in try router.route(topic: "pg.public.products", offset: 3, key: key, valueBytes: raw) }
+            func route(_ keyBytes: UnsafeRawBufferPointer?, _ raw: UnsafeRawBufferPointer?) -> Result<DocumentRouter.Decision, DecodeError> {
+                Result { () throws(DecodeError) in
+                    try router.route(topic: "pg.public.products", offset: 3, keyBytes: keyBytes, valueBytes: raw)
+                }
             }
             guard inPlace else {
                 return Result { () throws(DecodeError) in try router.route(topic: "pg.public.products", offset: 3, key: key, value: value) }
             }
-            guard let value else { return route(nil) }
-            return value.withUnsafeBytes { route($0) }
+            func withBytes<T>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> T) -> T {
+                guard let bytes else { return body(nil) }
+                return bytes.withUnsafeBytes { body($0) }
+            }
+            return withBytes(key) { keyBytes in withBytes(value) { route(keyBytes, $0) } }
         }
         var values: [(key: [UInt8]?, value: [UInt8]?)] = [(Array(#"{"id":1}"#.utf8), nil), (nil, nil), (nil, []), (nil, Array("{".utf8))]
         for name in Fixtures.names {
