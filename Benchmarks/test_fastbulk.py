@@ -98,6 +98,41 @@ def test_external_versions_creates_updates_conflicts_and_deletes(server):
     assert call(port, "GET", "/missing/_count")[0] == 404
 
 
+def test_filter_path_keeps_only_the_requested_members(server):
+    """filter_path as OpenSearch applies it to `_bulk` (Tributary sends
+    errors,items.*.status,items.*.result,items.*.error,error,status)."""
+    _, port = server
+    call(port, "POST", "/_bench/reset")
+    ops = [
+        {"index": {"_index": "f", "_id": "1", "version": 5, "version_type": "external"}}, {"n": 1},
+        {"index": {"_index": "f", "_id": "1", "version": 4, "version_type": "external"}}, {"n": 2},
+        {"delete": {"_index": "f", "_id": "9"}},
+    ]
+    body = "".join(json.dumps(l) + "\n" for l in ops).encode()
+    whole_status, whole = call(port, "POST", "/_bulk", body)
+    call(port, "POST", "/_bench/reset")
+    path = "/_bulk?filter_path=errors,items.*.status,items.*.result,items.*.error,error,status"
+    status, slim = call(port, "POST", path, body)
+    assert (whole_status, status) == (200, 200)
+    assert set(slim) == {"errors", "items"} and slim["errors"] is True
+    assert slim["items"] == [
+        {action: {k: v for k, v in fields.items() if k in ("status", "result", "error")}}
+        for item in whole["items"] for action, fields in item.items()
+    ]
+    assert [next(iter(i.values()))["status"] for i in slim["items"]] == [201, 409, 404]
+    # Percent-encoded, among other parameters; a top-level filter alone.
+    call(port, "POST", "/_bench/reset")
+    encoded = call(port, "POST", "/_bulk?refresh=false&filter_path=took%2Citems.%2A.status", body)[1]
+    assert list(encoded) == ["took", "items"] and isinstance(encoded["took"], int)
+    assert encoded["items"] == [{"index": {"status": 201}}, {"index": {"status": 409}}, {"delete": {"status": 404}}]
+    call(port, "POST", "/_bench/reset")
+    assert call(port, "POST", "/_bulk?filter_path=errors", body)[1] == {"errors": True}
+    # A filter fastbulk does not implement is refused, never ignored.
+    for unsupported in ("items.**", "-items", "items.*.status.x", "hits"):
+        status, answer = call(port, "POST", f"/_bulk?filter_path={unsupported}", body)
+        assert status == 400 and "filter_path" in answer["error"]["reason"], (unsupported, answer)
+
+
 def test_internal_versions_create_and_default_index(server):
     _, port = server
     call(port, "POST", "/_bench/reset")

@@ -17,6 +17,10 @@
  * versions (409 `version_conflict_engine_exception` when the given version is
  * <= the stored one, deletes included, tombstones remembered), 201 created /
  * 200 updated / 200 deleted / 404 not_found, and the top-level `errors` flag.
+ * `filter_path` on `_bulk`: the include filters a bulk client uses (`took`,
+ * `errors`, `items`, `items.*`, `items.*.<field>`, and `error`/`status`,
+ * which a 200 answer does not hold) are honoured as OpenSearch does; any
+ * other filter is answered 400, never ignored.
  * Also: `GET /`, `HEAD /`, `/_cluster/health`, `PUT|HEAD|DELETE /{index}`,
  * `/{index}/_refresh`, `/_refresh`, `/{index}/_count`.
  *
@@ -548,38 +552,144 @@ static int parse_action(const char *line, size_t len, Action *a, const char **wh
 
 static uint64_t auto_id;
 
+/* ------------------------------------------------------------ filter_path */
+
+/* An item's fields, in the order OpenSearch writes them. */
+enum {
+    F_INDEX = 1 << 0, F_ID = 1 << 1, F_VERSION = 1 << 2, F_RESULT = 1 << 3, F_SHARDS = 1 << 4,
+    F_SEQ_NO = 1 << 5, F_PRIMARY_TERM = 1 << 6, F_STATUS = 1 << 7, F_ERROR = 1 << 8, F_ALL = (1 << 9) - 1
+};
+static const char *const field_names[] = {"_index", "_id", "_version", "result", "_shards",
+                                          "_seq_no", "_primary_term", "status", "error"};
+
+/* What the `_bulk` answer being built keeps (everything without filter_path). */
+static struct {
+    int took, errors, items;
+    unsigned item_fields;
+} keep;
+static int item_fields_written;
+
+/* Percent-decodes `in[0..n)` into `out` (room for n + 1 bytes). */
+static size_t url_decode(const char *in, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i] == '%' && i + 2 < n && isxdigit((unsigned char)in[i + 1]) && isxdigit((unsigned char)in[i + 2])) {
+            char hex[3] = {in[i + 1], in[i + 2], 0};
+            out[o++] = (char)strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            out[o++] = in[i];
+        }
+    }
+    out[o] = 0;
+    return o;
+}
+
+/* Sets `keep` from the query string `q[0..n)`; 0 (with `why`) for a filter fastbulk does not implement. */
+static int parse_filter_path(const char *q, size_t n, const char **why) {
+    keep.took = keep.errors = keep.items = 1;
+    keep.item_fields = F_ALL;
+    const char *value = NULL;
+    size_t value_len = 0;
+    for (const char *p = q, *end = q + n; p < end;) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *param_end = amp ? amp : end;
+        if ((size_t)(param_end - p) >= 12 && memcmp(p, "filter_path=", 12) == 0) {
+            value = p + 12;
+            value_len = (size_t)(param_end - value);
+        }
+        p = amp ? amp + 1 : end;
+    }
+    if (!value) return 1;
+    static char decoded[1024];
+    if (value_len >= sizeof decoded) {
+        *why = "filter_path is too long for fastbulk";
+        return 0;
+    }
+    size_t len = url_decode(value, value_len, decoded);
+    keep.took = keep.errors = keep.items = 0;
+    keep.item_fields = 0;
+    for (char *f = decoded, *end = decoded + len; f < end;) {
+        char *comma = memchr(f, ',', (size_t)(end - f));
+        char *f_end = comma ? comma : end;
+        *f_end = 0;
+        if (strcmp(f, "took") == 0) keep.took = 1;
+        else if (strcmp(f, "errors") == 0) keep.errors = 1;
+        else if (strcmp(f, "error") == 0 || strcmp(f, "status") == 0) { /* only in a failed request's answer */ }
+        else if (strcmp(f, "items") == 0 || strcmp(f, "items.*") == 0) keep.items = 1, keep.item_fields = F_ALL;
+        else if (strncmp(f, "items.*.", 8) == 0) {
+            unsigned flag = 0;
+            for (unsigned i = 0; i < sizeof field_names / sizeof *field_names; i++)
+                if (strcmp(f + 8, field_names[i]) == 0) flag = 1u << i;
+            if (!flag) {
+                *why = "fastbulk implements filter_path items.*.<field> for the fields of a bulk item only";
+                return 0;
+            }
+            keep.items = 1;
+            keep.item_fields |= flag;
+        } else {
+            *why = "fastbulk implements the filter_path includes took, errors, items, items.*, items.*.<field>, error and status only";
+            return 0;
+        }
+        f = f_end + 1;
+    }
+    return 1;
+}
+
+/* Starts the field `flag` of the item being written; 0 when the filter drops it. */
+static int item_field(Buf *b, unsigned flag, const char *name) {
+    if (!(keep.item_fields & flag)) return 0;
+    if (item_fields_written++) buf_put(b, ",", 1);
+    buf_put(b, "\"", 1);
+    buf_puts(b, name);
+    buf_put(b, "\":", 2);
+    return 1;
+}
+
 static void item_head(Buf *b, const Action *a, const char *index, size_t index_len, const char *id, size_t id_len) {
     buf_puts(b, "{\"");
     buf_puts(b, action_names[a->action]);
-    buf_puts(b, "\":{\"_index\":\"");
-    buf_put(b, index, index_len);
-    buf_puts(b, "\",\"_id\":\"");
-    buf_put(b, id, id_len);
-    buf_puts(b, "\",");
+    buf_puts(b, "\":{");
+    item_fields_written = 0;
+    if (item_field(b, F_INDEX, "_index")) {
+        buf_put(b, "\"", 1);
+        buf_put(b, index, index_len);
+        buf_put(b, "\"", 1);
+    }
+    if (item_field(b, F_ID, "_id")) {
+        buf_put(b, "\"", 1);
+        buf_put(b, id, id_len);
+        buf_put(b, "\"", 1);
+    }
 }
 
 static void item_ok(Buf *b, int64_t version, const char *result, int status) {
-    buf_puts(b, "\"_version\":");
-    buf_i64(b, version);
-    buf_puts(b, ",\"result\":\"");
-    buf_puts(b, result);
-    buf_puts(b, "\",\"_shards\":{\"total\":2,\"successful\":1,\"failed\":0},\"_seq_no\":");
-    buf_i64(b, seq_no++);
-    buf_puts(b, ",\"_primary_term\":1,\"status\":");
-    buf_i64(b, status);
+    if (item_field(b, F_VERSION, "_version")) buf_i64(b, version);
+    if (item_field(b, F_RESULT, "result")) {
+        buf_put(b, "\"", 1);
+        buf_puts(b, result);
+        buf_put(b, "\"", 1);
+    }
+    if (item_field(b, F_SHARDS, "_shards")) buf_puts(b, "{\"total\":2,\"successful\":1,\"failed\":0}");
+    int64_t seq = seq_no++;
+    if (item_field(b, F_SEQ_NO, "_seq_no")) buf_i64(b, seq);
+    if (item_field(b, F_PRIMARY_TERM, "_primary_term")) buf_puts(b, "1");
+    if (item_field(b, F_STATUS, "status")) buf_i64(b, status);
     buf_puts(b, "}}");
 }
 
 static void item_error(Buf *b, int status, const char *type, const char *reason, const char *index, size_t index_len) {
-    buf_puts(b, "\"status\":");
-    buf_i64(b, status);
-    buf_puts(b, ",\"error\":{\"type\":\"");
-    buf_puts(b, type);
-    buf_puts(b, "\",\"reason\":\"");
-    buf_puts(b, reason);
-    buf_puts(b, "\",\"index\":\"");
-    buf_put(b, index, index_len);
-    buf_puts(b, "\",\"shard\":\"0\",\"index_uuid\":\"fastbulk\"}}}");
+    if (item_field(b, F_STATUS, "status")) buf_i64(b, status);
+    if (item_field(b, F_ERROR, "error")) {
+        buf_puts(b, "{\"type\":\"");
+        buf_puts(b, type);
+        buf_puts(b, "\",\"reason\":\"");
+        buf_puts(b, reason);
+        buf_puts(b, "\",\"index\":\"");
+        buf_put(b, index, index_len);
+        buf_puts(b, "\",\"shard\":\"0\",\"index_uuid\":\"fastbulk\"}");
+    }
+    buf_puts(b, "}}");
 }
 
 static void conflict(Buf *b, const char *id, size_t id_len, int64_t current, int64_t given, const char *index,
@@ -711,12 +821,31 @@ static int apply(Buf *b, const Action *a, const char *index, size_t index_len, c
 }
 
 static void handle_bulk(Buf *out, const char *default_index, size_t default_len, const char *body, size_t len,
-                        int closing) {
+                        const char *query, size_t query_len, int closing) {
     uint64_t wall = now_us(CLOCK_REALTIME), mono = now_us(CLOCK_MONOTONIC), started = mono;
+    const char *why = NULL;
+    if (!parse_filter_path(query, query_len, &why)) {
+        json_error(out, 400, "Bad Request", "illegal_argument_exception", why, 0, closing);
+        return;
+    }
+    static Buf dropped; /* items when the filter keeps none of `items` */
     Buf *b = &scratch;
     b->len = 0;
-    buf_puts(b, "{\"took\":0,\"errors\":false,\"items\":[");
-    const size_t errors_at = 19; /* offset of `false` */
+    buf_put(b, "{", 1);
+    size_t took_at = 0, errors_at = 0;
+    if (keep.took) {
+        buf_puts(b, "\"took\":");
+        took_at = b->len;
+        buf_puts(b, "0");
+    }
+    if (keep.errors) {
+        buf_puts(b, b->len > 1 ? ",\"errors\":" : "\"errors\":");
+        errors_at = b->len;
+        buf_puts(b, "false");
+    }
+    if (keep.items) buf_puts(b, b->len > 1 ? ",\"items\":[" : "\"items\":[");
+    Buf *item_buf = keep.items ? b : &dropped;
+    dropped.len = 0;
     int errors = 0;
     uint64_t items = 0;
     const char *p = body, *end = body + len;
@@ -753,14 +882,14 @@ static void handle_bulk(Buf *out, const char *default_index, size_t default_len,
                        "Validation Failed: 1: index is missing;", 0, closing);
             return;
         }
-        if (items) buf_put(b, ",", 1);
-        errors |= apply(b, &a, index, index_len, doc, doc_len, wall);
+        if (items) buf_put(item_buf, ",", 1);
+        errors |= apply(item_buf, &a, index, index_len, doc, doc_len, wall);
         items++;
     }
-    buf_puts(b, "]}");
-    if (errors) memcpy(b->data + errors_at, "true ", 5);
+    buf_puts(b, keep.items ? "]}" : "}");
+    if (errors && keep.errors) memcpy(b->data + errors_at, "true ", 5);
     uint64_t took = (now_us(CLOCK_MONOTONIC) - started) / 1000;
-    if (took > 0 && took < 10) b->data[8] = (char)('0' + took); /* `{"took":0` */
+    if (keep.took && took > 0 && took < 10) b->data[took_at] = (char)('0' + took);
     if (items) {
         if (!stats.first_item_wall_us) {
             stats.first_item_wall_us = wall;
@@ -837,6 +966,8 @@ static void route(Buf *out, const char *method, const char *target, size_t targe
     int get = strcmp(method, "GET") == 0 || head;
     const char *q = memchr(target, '?', target_len);
     size_t path_len = q ? (size_t)(q - target) : target_len;
+    const char *query = q ? q + 1 : "";
+    size_t query_len = q ? (size_t)(target + target_len - query) : 0;
     const char *path = target;
     while (path_len > 1 && path[path_len - 1] == '/') path_len--;
     stats.requests++;
@@ -853,7 +984,7 @@ static void route(Buf *out, const char *method, const char *target, size_t targe
     if (path_is(path, path_len, "/_bulk")) {
         if (strcmp(method, "POST") && strcmp(method, "PUT"))
             json_error(out, 405, "Method Not Allowed", "method_not_allowed", "use POST for _bulk", head, closing);
-        else handle_bulk(out, NULL, 0, body, body_len, closing);
+        else handle_bulk(out, NULL, 0, body, body_len, query, query_len, closing);
         return;
     }
     if (path_is(path, path_len, "/_refresh")) {
@@ -915,7 +1046,7 @@ static void route(Buf *out, const char *method, const char *target, size_t targe
         return;
     }
     if (op_len == 6 && memcmp(op, "/_bulk", 6) == 0) {
-        handle_bulk(out, name, name_len, body, body_len, closing);
+        handle_bulk(out, name, name_len, body, body_len, query, query_len, closing);
         return;
     }
     if (op_len == 9 && memcmp(op, "/_refresh", 9) == 0) {

@@ -151,7 +151,7 @@ final class BulkWriterPool: @unchecked Sendable {
         }
         let response: HTTPResponse
         do {
-            response = try connection.perform(method: "POST", path: "/_bulk", body: batch.body, contentType: "application/x-ndjson")
+            response = try connection.perform(method: "POST", path: BulkResponse.requestPath, body: batch.body, contentType: "application/x-ndjson")
         } catch {
             let metadata: Logger.Metadata = [
                 LogKey.url: "\(error.url)", LogKey.error: "\(error.message)", LogKey.batchItems: "\(batch.itemCount)",

@@ -67,6 +67,63 @@ struct BulkResponseScanTests {
         #expect(scanned > 1_000, "only \(scanned) mutated responses scanned")
     }
 
+    /// What a server sends for `BulkResponse.requestPath`: of the top level
+    /// only `errors`, `error` and `status`; of each item only `status`,
+    /// `result` and `error` under the action's name.
+    static func filtered(_ body: String) throws -> [UInt8] {
+        guard case .object(let top) = try JSONParser.parse(body) else { return [] }
+        var kept = JSONObject()
+        for (key, value) in top {
+            switch key {
+            case "errors", "error", "status": kept.append(key: key, value: value)
+            case "items":
+                guard case .array(let items) = value else { continue }
+                let slim: [JSONValue] = items.map { item in
+                    guard case .object(let actions) = item else { return item }
+                    var byAction = JSONObject()
+                    for (action, result) in actions {
+                        guard case .object(let members) = result else { continue }
+                        var fields = JSONObject()
+                        for (name, field) in members where ["status", "result", "error"].contains(name) {
+                            fields.append(key: name, value: field)
+                        }
+                        byAction.append(key: action, value: .object(fields))
+                    }
+                    return .object(byAction)
+                }
+                kept.append(key: key, value: .array(slim))
+            default: continue
+            }
+        }
+        var writer = JSONWriter()
+        writer.write(.object(kept))
+        return writer.bytes
+    }
+
+    @Test("responses filtered by the request's filter_path read as the whole ones")
+    func filteredResponses() throws {
+        var generator = SeededGenerator(seed: 0x5EED_0302)
+        for round in 0..<300 {
+            let count = 1 + round % 20
+            let body = Self.response(items: count, using: &generator)
+            let whole = try BulkResponse.parse(Array(body.utf8), expectedItems: count)
+            let slim = try Self.filtered(body)
+            #expect(slim.count < body.utf8.count)
+            #expect(Self.check(slim, expected: count), "\(String(decoding: slim, as: UTF8.self))")
+            #expect(try BulkResponse.parse(slim, expectedItems: count) == whole)
+        }
+        // osmem-server's answer to `requestPath` for a created, a stale and a missing document.
+        let osmem = #"{"errors":true,"items":[{"index":{"result":"created","status":201}},{"index":{"error":{"index":"t","index_uuid":"_na_","reason":"[1]: version conflict, current version [5] is higher or equal to the one provided [4]","shard":"0","type":"version_conflict_engine_exception"},"status":409}},{"delete":{"result":"not_found","status":404}}]}"#
+        let read = try BulkResponse.parse(Array(osmem.utf8), expectedItems: 3)
+        #expect(read.errors)
+        #expect(read.items.map(\.status) == [201, 409, 404])
+        #expect(read.items.map(\.result) == ["created", nil, "not_found"])
+        #expect(read.items[1].errorType == "version_conflict_engine_exception")
+        // A failed request's error survives the filter.
+        let failed = Array(#"{"error":{"type":"es_rejected_execution_exception","reason":"queue full"},"status":429}"#.utf8)
+        #expect(BulkResponse.errorSummary(failed).type == "es_rejected_execution_exception")
+    }
+
     @Test("escaped member names read as their decoded text")
     func escapedNames() {
         for body in [
