@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TributaryCore
 
 /// `route-bench`: the routing hot path alone, without Kafka or OpenSearch.
@@ -9,6 +10,12 @@ import TributaryCore
 /// per 100 k records. Routing is the worker's largest CPU cost, and timing it
 /// in isolation gives numbers stable enough to compare changes that a full
 /// drain on a shared machine cannot resolve.
+///
+/// With `--threads N`, N threads route at once, each with a router of its
+/// own built from the same settings, as the worker's routing threads do
+/// (`RoutingStage`); `--share-router` makes them share one instead. CPU per
+/// record that grows with N is time lost to what the threads share (locks,
+/// reference counts, caches).
 struct RouteBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "route-bench", abstract: "Time DocumentRouter on recorded messages (one thread).")
@@ -21,7 +28,15 @@ struct RouteBenchCommand: ParsableCommand {
     @Option(help: "Minimum seconds of routing to time.") var seconds: Double = 3
     @Option(help: "Route exactly this many rounds instead (for instruction counts: `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*timedRound*'`).")
     var rounds: Int?
+    @Option(help: "Threads routing at once, each routing every record.") var threads: Int = 1
+    @Flag(help: "With --threads: one router for all threads instead of one each.") var shareRouter = false
     @Flag(help: "Print one JSON line instead of text.") var json = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard threads == 1 || rounds == nil else { throw ValidationError("--rounds counts one thread's rounds; use --seconds with --threads") }
+        guard threads > 1 || !shareRouter else { throw ValidationError("--share-router needs --threads 2 or more") }
+    }
 
     func run() throws {
         let records = try String(contentsOfFile: file, encoding: .utf8)
@@ -35,16 +50,12 @@ struct RouteBenchCommand: ParsableCommand {
         var outcome = Outcome()
         for (index, record) in records.enumerated() { outcome.count(route(router, record, offset: index)) }
 
-        var completed = 0
-        var bytes = 0
-        let cpuStart = Self.threadCPUSeconds()
         let wallStart = ContinuousClock.now
-        repeat {
-            bytes += timedRound(router, records)
-            completed += 1
-        } while rounds.map { completed < $0 } ?? (Self.threadCPUSeconds() - cpuStart < seconds)
+        let runs = threads == 1 ? [timedRun(router, records)] : timedRuns(router, records)
+        let completed = runs.reduce(0) { $0 + $1.rounds }
+        let bytes = runs.reduce(0) { $0 + $1.bytes }
         let routed = completed * records.count
-        let cpu = Self.threadCPUSeconds() - cpuStart
+        let cpu = runs.reduce(0) { $0 + $1.cpu }
         let wall = wallStart.duration(to: .now)
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
 
@@ -55,13 +66,50 @@ struct RouteBenchCommand: ParsableCommand {
                 "{\"records\":\(records.count),\"rounds\":\(completed),\"routed\":\(routed),\"cpu_s\":\(cpu),"
                     + "\"wall_s\":\(wallSeconds),\"ns_per_record\":\(nsPerRecord),\"cpu_s_per_100k\":\(perHundredK),"
                     + "\"writes\":\(outcome.writes),\"skips\":\(outcome.skips),\"errors\":\(outcome.errors),"
-                    + "\"output_bytes_per_round\":\(bytes / completed)}")
+                    + "\"threads\":\(threads),\"output_bytes_per_round\":\(bytes / completed)}")
         } else {
             print(
                 "\(records.count) records × \(completed) rounds: \(String(format: "%.0f", nsPerRecord)) ns/record, "
-                    + "\(String(format: "%.3f", perHundredK)) CPU-s per 100k (one thread); "
+                    + "\(String(format: "%.3f", perHundredK)) CPU-s per 100k (\(threads == 1 ? "one thread" : "\(threads) threads")); "
                     + "writes \(outcome.writes), skips \(outcome.skips), errors \(outcome.errors)")
         }
+    }
+
+    /// One thread's timed rounds: until `rounds` are done, or for `seconds` of its CPU time.
+    private func timedRun(_ router: DocumentRouter, _ records: [ProduceRecord]) -> (rounds: Int, bytes: Int, cpu: Double) {
+        var completed = 0
+        var bytes = 0
+        let cpuStart = Self.threadCPUSeconds()
+        repeat {
+            bytes += timedRound(router, records)
+            completed += 1
+        } while rounds.map { completed < $0 } ?? (Self.threadCPUSeconds() - cpuStart < seconds)
+        return (completed, bytes, Self.threadCPUSeconds() - cpuStart)
+    }
+
+    /// `timedRun` on `threads` threads at once, with routers of their own
+    /// (or all with `router`, under `--share-router`).
+    private func timedRuns(_ router: DocumentRouter, _ records: [ProduceRecord]) -> [(rounds: Int, bytes: Int, cpu: Double)] {
+        let results = Mutex<[(rounds: Int, bytes: Int, cpu: Double)]>([])
+        let done = DispatchGroup()
+        for index in 0..<threads {
+            done.enter()
+            var own = router
+            if !shareRouter, let fresh = try? makeRouter() {
+                // Warmed like the shared one.
+                for (offset, record) in records.enumerated() { _ = route(fresh, record, offset: offset) }
+                own = fresh
+            }
+            let thread = Thread { [own] in
+                let run = timedRun(own, records)
+                results.withLock { $0.append(run) }
+                done.leave()
+            }
+            thread.name = "route-bench-\(index)"
+            thread.start()
+        }
+        done.wait()
+        return results.withLock { $0 }
     }
 
     /// Routes every record once; returns the bytes of the bulk items made.
