@@ -82,20 +82,28 @@ final class ConnectorPipeline: @unchecked Sendable {
         self.derivesMappings = ([config.routing] + config.routingOverrides.values).contains { $0.indexMappings.mode == .derived }
         let consumer = try KafkaConsumer(configuration: config.kafka, logger: logger)
         self.consumer = consumer
+        let routingSettings = config.routing
+        let overrideSettings = config.routingOverrides
         self.routing = RoutingStage(
             parallelism: ProcessInfo.processInfo.activeProcessorCount,
-            route: { records, index in
-                let topic = records.topic(at: index)
-                let offset = records.offset(at: index)
-                // Key and value are read in place; the router is not copied
-                // per record (a copy retains every reference it holds).
-                func decide(_ router: DocumentRouter) -> Result<DocumentRouter.Decision, DecodeError> {
-                    records.withKeyAndValue(at: index) { key, value in
-                        Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, keyBytes: key, valueBytes: value) }
+            makeRoute: {
+                // Routers of this route's own (with their own caches), so
+                // routing threads share none (see `RoutingStage`).
+                let router = routingSettings.router
+                let topicRouters = overrideSettings.mapValues(\.router)
+                return { records, index in
+                    let topic = records.topic(at: index)
+                    let offset = records.offset(at: index)
+                    // Key and value are read in place; the router is not copied
+                    // per record (a copy retains every reference it holds).
+                    func decide(_ router: DocumentRouter) -> Result<DocumentRouter.Decision, DecodeError> {
+                        records.withKeyAndValue(at: index) { key, value in
+                            Result { () throws(DecodeError) in try router.route(topic: topic, offset: offset, keyBytes: key, valueBytes: value) }
+                        }
                     }
+                    if !topicRouters.isEmpty, let override = topicRouters[topic] { return decide(override) }
+                    return decide(router)
                 }
-                if !topicRouters.isEmpty, let override = topicRouters[topic] { return decide(override) }
-                return decide(router)
             },
             onRouted: { consumer.wake() })
         if let topic = config.deadLetterTopic {

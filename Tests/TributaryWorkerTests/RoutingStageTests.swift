@@ -120,6 +120,62 @@ struct RoutingStageTests {
         #expect(stage.pendingRecords == 0)
     }
 
+    @Test("a route is used by one chunk at a time; idle routes are reused")
+    func routesAreNotShared() {
+        let made = Counter()
+        let overlaps = Counter()
+        let makeRoute: RoutingStage.MakeRoute = {
+            made.add()
+            let busy = Counter()
+            return { records, index in
+                busy.add()
+                defer { busy.remove() }
+                if busy.value > 1 { overlaps.add() }
+                usleep(20)  // long enough for chunks on other threads to overlap this one
+                return echo(records, index)
+            }
+        }
+        // Chunks on Dispatch's threads: several run at once, each with a route of its own.
+        let parallel = RoutingStage(parallelism: 4, makeRoute: makeRoute, onRouted: {})
+        parallel.submit(ArrayRecords(first: 0, count: 800), stamp: 1)
+        let routed = parallel.waitForAll()
+        #expect(Self.offsets(routed) == Array(0..<800))
+        #expect(routed.flatMap(\.records).allSatisfy { (try? $0.decision.get()) != nil })
+        #expect(overlaps.value == 0)
+        #expect(made.value >= 1 && made.value <= 8)  // at most one per chunk
+        #expect(parallel.routesMade == made.value)
+
+        // Chunks one after another: the first route serves them all.
+        let sequential = RoutingStage(parallelism: 4, makeRoute: makeRoute, onRouted: {}, schedule: { $0() })
+        let before = made.value
+        sequential.submit(ArrayRecords(first: 0, count: 800), stamp: 1)
+        sequential.submit(ArrayRecords(first: 800, count: 10), stamp: 2)  // inline, on this thread
+        #expect(Self.offsets(sequential.waitForAll()) == Array(0..<810))
+        #expect(made.value == before + 1)
+    }
+
+    @Test("a route reused for many chunks costs no more per call than a new one")
+    func reuseDoesNotSlowRoutes() {
+        // Kept in an array unboxed, a closure gained a re-abstraction thunk each
+        // time it went back: after n chunks a call went through n thunks.
+        let stage = RoutingStage(parallelism: 2, makeRoute: { echo }, onRouted: {}, schedule: { $0() })
+        let records = ArrayRecords(first: 0, count: 1)
+        func timeChunks(_ count: Int) -> Duration {
+            let clock = ContinuousClock()
+            return clock.measure {
+                for _ in 0..<count {
+                    stage.submit(records, stamp: 0)  // one record: routed inline, one chunk
+                    _ = stage.takeRouted()
+                }
+            }
+        }
+        let first = timeChunks(2_000)
+        _ = timeChunks(20_000)
+        let last = timeChunks(2_000)
+        #expect(stage.routesMade == 1)
+        #expect(last < first * 4 + .milliseconds(20), "first 2 000 chunks \(first), 2 000 after 22 000: \(last)")
+    }
+
     @Test("routed records hold their batch until copied out")
     func detach() {
         weak var batch: ArrayRecords?
@@ -147,6 +203,7 @@ private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     func add() { lock.withLock { count += 1 } }
+    func remove() { lock.withLock { count -= 1 } }
     var value: Int { lock.withLock { count } }
 }
 

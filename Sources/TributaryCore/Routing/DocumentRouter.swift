@@ -26,6 +26,8 @@ public struct DocumentRouter: Sendable {
     public var toastMode: ToastMode
     /// Compiled row plans per distinct schema, shared by copies of this router.
     public let plans: RowPlanCache
+    /// Validated index names, shared by copies of this router.
+    public let indexNames: IndexNameMemo
 
     public init(
         indexName: IndexNameTemplate = .tableOrTopic,
@@ -38,7 +40,8 @@ public struct DocumentRouter: Sendable {
         deleteMode: DeleteMode = .hard,
         truncateMode: TruncateMode = .ignore,
         toastMode: ToastMode = .script,
-        plans: RowPlanCache = RowPlanCache()
+        plans: RowPlanCache = RowPlanCache(),
+        indexNames: IndexNameMemo = IndexNameMemo()
     ) {
         self.indexName = indexName
         self.versionSource = versionSource
@@ -51,6 +54,7 @@ public struct DocumentRouter: Sendable {
         self.truncateMode = truncateMode
         self.toastMode = toastMode
         self.plans = plans
+        self.indexNames = indexNames
     }
 
     /// What to do with a record.
@@ -127,7 +131,7 @@ public struct DocumentRouter: Sendable {
     /// The target index: `topic.index.map`, else the template.
     func index(topic: String, source: JSONObject?) throws(DecodeError) -> String {
         if let mapped = topicIndexMap[topic] { return mapped }
-        return try indexName.render(topic: topic, source: source)
+        return try indexName.render(topic: topic, source: source, memo: indexNames)
     }
 
     private func routeTombstone(topic: String, offset: Int64, key: [UInt8]?) throws(DecodeError) -> Decision {

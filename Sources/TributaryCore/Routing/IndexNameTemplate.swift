@@ -58,6 +58,12 @@ public struct IndexNameTemplate: Sendable, Hashable {
     /// The index for an event read from `topic`; throws when a placeholder has
     /// no value in this event or the result is not a valid index name.
     public func render(topic: String, source: JSONObject?) throws(DecodeError) -> String {
+        try render(topic: topic, source: source, memo: Self.sharedMemo)
+    }
+
+    /// `render` remembering validated names in `memo` (a router's own, so
+    /// routing threads with routers of their own share no lock).
+    public func render(topic: String, source: JSONObject?, memo: IndexNameMemo) throws(DecodeError) -> String {
         var name = ""
         if parts.isEmpty {
             if let table = (source?["table"] ?? source?["collection"])?.stringValue, !table.isEmpty {
@@ -76,21 +82,20 @@ public struct IndexNameTemplate: Sendable, Hashable {
                 }
             }
         }
-        if let known = Self.validated.withLock({ $0[name] }) { return known }
+        if let known = memo.names.withLock({ $0[name] }) { return known }
         let lowered = name.lowercased()
         if let problem = Self.problem(with: lowered) {
             throw DecodeError(.invalidIndexName, "index name '\(lowered)' \(problem)")
         }
-        Self.validated.withLock { cache in
+        memo.names.withLock { cache in
             if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
             cache[name] = lowered
         }
         return lowered
     }
 
-    /// Names already lower-cased and validated: a pure function's memo, since
-    /// every record of a table renders the same name.
-    private static let validated = Mutex<[String: String]>([:])
+    /// The memo of `render(topic:source:)`.
+    private static let sharedMemo = IndexNameMemo()
 
     private func field(_ source: JSONObject?, _ key: String) throws(DecodeError) -> String {
         let found = source?[key] ?? (key == "table" ? source?["collection"] : nil)  // MongoDB names its table "collection"
@@ -113,4 +118,13 @@ public struct IndexNameTemplate: Sendable, Hashable {
         }
         return nil
     }
+}
+
+/// Index names already lower-cased and validated: a pure function's memo,
+/// since every record of a table renders the same name. Thread-safe; at most
+/// 4 096 names (then it starts over).
+public final class IndexNameMemo: Sendable {
+    fileprivate let names = Mutex<[String: String]>([:])
+
+    public init() {}
 }
