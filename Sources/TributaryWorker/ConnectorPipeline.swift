@@ -87,8 +87,9 @@ final class ConnectorPipeline: @unchecked Sendable {
         self.routing = RoutingStage(
             parallelism: ProcessInfo.processInfo.activeProcessorCount,
             makeRoute: {
-                // Routers of this route's own (with their own caches), so
-                // routing threads share none (see `RoutingStage`).
+                // Routers of this route's own, so routing threads share no
+                // cache (see `RoutingStage`). Each router bounds its caches;
+                // there is one set per routing thread that ever ran at once.
                 let router = routingSettings.router
                 let topicRouters = overrideSettings.mapValues(\.router)
                 return { records, index in

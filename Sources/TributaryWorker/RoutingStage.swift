@@ -28,10 +28,11 @@ struct RoutedRecord: Sendable {
 ///
 /// Each chunk routes with a route no other chunk is using at the time
 /// (`makeRoute` makes one when every route is busy; they are kept for the
-/// next chunks). The pipeline's routes each hold routers of their own, so
-/// routing threads never share a router's caches: two threads sharing one
-/// spent about a fifth more CPU per record on its locks and reference counts
-/// (`tributary-dev route-bench --threads 2`).
+/// next chunks, so there are never more than chunks ever ran at once). The
+/// pipeline's routes each hold routers of their own, so routing threads
+/// never share a router's caches: two threads sharing one spent about a
+/// third more CPU per record on its locks and reference counts
+/// (`tributary-dev route-bench --threads 2 [--share-router]`).
 final class RoutingStage: @unchecked Sendable {
     /// Routes record `index` of the records; pure, called on one thread at a time.
     typealias Route = @Sendable (any PolledRecords, Int) -> Result<DocumentRouter.Decision, DecodeError>
@@ -113,8 +114,15 @@ final class RoutingStage: @unchecked Sendable {
         self.init(parallelism: parallelism, makeRoute: { route }, onRouted: onRouted, schedule: schedule)
     }
 
+    /// Routes made so far; guarded by `lock`.
+    private var made = 0
+
     /// How many routes the stage has made (tests).
-    private(set) var routesMade = 0
+    var routesMade: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return made
+    }
 
     var isEmpty: Bool { pending.isEmpty }
 
@@ -192,7 +200,7 @@ final class RoutingStage: @unchecked Sendable {
             lock.unlock()
             return box
         }
-        routesMade += 1
+        made += 1
         lock.unlock()
         return RouteBox(route: makeRoute())
     }
