@@ -51,7 +51,7 @@ struct RouteBenchCommand: ParsableCommand {
         for (index, record) in records.enumerated() { outcome.count(route(router, record, offset: index)) }
 
         let wallStart = ContinuousClock.now
-        let runs = threads == 1 ? [timedRun(router, records)] : timedRuns(router, records)
+        let runs = threads == 1 ? [timedRun(router, records)] : try timedRuns(router, records)
         let completed = runs.reduce(0) { $0 + $1.rounds }
         let bytes = runs.reduce(0) { $0 + $1.bytes }
         let routed = completed * records.count
@@ -89,18 +89,20 @@ struct RouteBenchCommand: ParsableCommand {
 
     /// `timedRun` on `threads` threads at once, with routers of their own
     /// (or all with `router`, under `--share-router`).
-    private func timedRuns(_ router: DocumentRouter, _ records: [ProduceRecord]) -> [(rounds: Int, bytes: Int, cpu: Double)] {
+    private func timedRuns(_ router: DocumentRouter, _ records: [ProduceRecord]) throws -> [(rounds: Int, bytes: Int, cpu: Double)] {
+        // Every router is made and warmed (like the shared one) before any
+        // thread starts, so the threads' timed rounds overlap.
+        let routers = try (0..<threads).map { _ in
+            guard !shareRouter else { return router }
+            let own = try makeRouter()
+            for (offset, record) in records.enumerated() { _ = route(own, record, offset: offset) }
+            return own
+        }
         let results = Mutex<[(rounds: Int, bytes: Int, cpu: Double)]>([])
         let done = DispatchGroup()
-        for index in 0..<threads {
+        for (index, own) in routers.enumerated() {
             done.enter()
-            var own = router
-            if !shareRouter, let fresh = try? makeRouter() {
-                // Warmed like the shared one.
-                for (offset, record) in records.enumerated() { _ = route(fresh, record, offset: offset) }
-                own = fresh
-            }
-            let thread = Thread { [own] in
+            let thread = Thread {
                 let run = timedRun(own, records)
                 results.withLock { $0.append(run) }
                 done.leave()

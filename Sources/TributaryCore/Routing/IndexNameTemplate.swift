@@ -57,13 +57,10 @@ public struct IndexNameTemplate: Sendable, Hashable {
 
     /// The index for an event read from `topic`; throws when a placeholder has
     /// no value in this event or the result is not a valid index name.
-    public func render(topic: String, source: JSONObject?) throws(DecodeError) -> String {
-        try render(topic: topic, source: source, memo: Self.sharedMemo)
-    }
-
-    /// `render` remembering validated names in `memo` (a router's own, so
-    /// routing threads with routers of their own share no lock).
-    public func render(topic: String, source: JSONObject?, memo: IndexNameMemo) throws(DecodeError) -> String {
+    ///
+    /// Validated names are remembered in `memo`: the router passes its own,
+    /// so routing threads with routers of their own share no lock.
+    public func render(topic: String, source: JSONObject?, memo: IndexNameMemo = IndexNameMemo()) throws(DecodeError) -> String {
         var name = ""
         if parts.isEmpty {
             if let table = (source?["table"] ?? source?["collection"])?.stringValue, !table.isEmpty {
@@ -93,9 +90,6 @@ public struct IndexNameTemplate: Sendable, Hashable {
         }
         return lowered
     }
-
-    /// The memo of `render(topic:source:)`.
-    private static let sharedMemo = IndexNameMemo()
 
     private func field(_ source: JSONObject?, _ key: String) throws(DecodeError) -> String {
         let found = source?[key] ?? (key == "table" ? source?["collection"] : nil)  // MongoDB names its table "collection"
