@@ -83,7 +83,33 @@ struct JSONValidator {
 
     /// The string whose opening quote is at `start`: the offset after its
     /// closing quote, and whether it holds any escape. `nil` when invalid.
+    ///
+    /// Inlined for the common case, a short ASCII string without escapes
+    /// (member names, most scalar values): when the 16 bytes after the
+    /// opening quote hold its closing quote and nothing before it is a stop
+    /// byte or non-ASCII, it ends there. Anything else, or fewer than 16
+    /// bytes left, takes `skipStringScanning`.
+    @inline(__always)
     func skipString(_ start: Int) -> (end: Int, escaped: Bool)? {
+        #if _endian(little)  // lanes are read as little-endian words
+        let contentStart = start + 1
+        if contentStart + 16 <= input.count, let base = input.baseAddress {
+            let block = UnsafeRawPointer(base + contentStart).loadUnaligned(as: SIMD16<UInt8>.self)
+            var seen: UInt64 = 0
+            let stop = JSONStringScan.firstStop(in: block, seen: &seen)
+            if stop < 16, block[stop] == UInt8(ascii: "\""), seen & 0x8080_8080_8080_8080 == 0,
+                limits.maxStringBytes.map({ stop <= $0 }) ?? true
+            {
+                return (contentStart + stop + 1, false)
+            }
+        }
+        #endif
+        return skipStringScanning(start)
+    }
+
+    /// `skipString` for any string: scans to its closing quote, checking
+    /// escapes, control bytes, UTF-8 and `maxStringBytes`.
+    func skipStringScanning(_ start: Int) -> (end: Int, escaped: Bool)? {
         let contentStart = start + 1
         var seen: UInt64 = 0
         var escaped = false
@@ -209,8 +235,33 @@ struct JSONValidator {
     @inline(__always)
     private func skipDigits(_ start: Int) -> Int {
         var cursor = start
+        #if _endian(little)  // the lowest flagged byte of a little-endian word comes first
+        if let base = input.baseAddress {
+            while cursor + 8 <= input.count {
+                let word = UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)
+                let stops = Self.nonDigitMask(word)
+                if stops != 0 { return cursor + stops.trailingZeroBitCount >> 3 }
+                cursor += 8
+            }
+        }
+        #endif
         while cursor < input.count, isDigit(input[cursor]) { cursor += 1 }
         return cursor
+    }
+
+    /// A mask whose lowest set bit lies in the first byte of `word` (bytes
+    /// in little-endian order) that is not an ASCII digit; zero when all
+    /// eight are digits.
+    ///
+    /// A byte is a digit when its high nibble is 3 and adding 6 leaves it 3
+    /// (a low nibble of at most 9). The addition carries into the next byte
+    /// only from a byte of 0xFA or more, itself flagged, so the lowest flag
+    /// is exact.
+    @inline(__always)
+    static func nonDigitMask(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
+        return ((word & high) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & high) ^ threes)
     }
 
     @inline(__always)

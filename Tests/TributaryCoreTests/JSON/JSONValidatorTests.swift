@@ -156,6 +156,57 @@ struct JSONValidatorTests {
         }
     }
 
+    @Test("strings and numbers of every length around the 8- and 16-byte blocks agree with the parser")
+    func blockBoundaries() {
+        // A string's fast path reads the 16 bytes after its opening quote, a
+        // number's digits go 8 at a time: put every kind of stop at every
+        // position of lengths around both, with the value at the very end of
+        // the input or followed by more, under a string limit on either side.
+        let stops: [[UInt8]] = [[], Array(#"""#.utf8), [0x01], [0xC3, 0xA9], [0xFF], Array(#"é"#.utf8), [0x7F]]
+        let limitsChoices = [JSONLimits(), JSONLimits(maxStringBytes: 9), JSONLimits(maxStringBytes: 15), JSONLimits(maxStringBytes: 16)]
+        var checked = 0
+        for length in 0..<40 {
+            for stop in stops {
+                for at in Set([0, length / 2, max(0, length - 1), length]) where at <= length {
+                    var content = [UInt8](repeating: UInt8(ascii: "k"), count: length)
+                    content.insert(contentsOf: stop, at: at)
+                    let string = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
+                    for document in [string, [UInt8(ascii: "[")] + string + Array(#","x"] "#.utf8)] {
+                        for limits in limitsChoices {
+                            #expect(Self.accepts(document, limits: limits) == Self.parses(document, limits: limits),
+                                    "\(String(decoding: document, as: UTF8.self)) with \(limits)")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+            let digits = (0..<length).map { UInt8(ascii: "0") + UInt8(($0 * 7 + 1) % 10) }
+            for tail in [[], Array(".5".utf8), Array("e9".utf8), [UInt8(ascii: "/")], [UInt8(ascii: ":")], [0xFA], [0xFF], [0x36]] {
+                let number = (length == 0 ? [] : [UInt8(ascii: "1")]) + digits + tail
+                for document in [number, [UInt8(ascii: "[")] + number + [UInt8(ascii: "]")], Array("-".utf8) + number] {
+                    #expect(Self.accepts(document) == Self.parses(document), "\(String(decoding: document, as: UTF8.self))")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 5_000)
+    }
+
+    @Test("the digit mask flags exactly the first byte that is not a digit")
+    func nonDigitMask() {
+        var generator = SeededGenerator(seed: 0x5EED_0009)
+        let interesting: [UInt8] = [0x2F, 0x30, 0x39, 0x3A, 0x00, 0x20, 0x2E, 0x45, 0x65, 0xF9, 0xFA, 0xFF, 0x80, 0xB0, 0x33]
+        for _ in 0..<50_000 {
+            let bytes = (0..<8).map { _ in
+                generator.next() % 3 == 0 ? UInt8(truncatingIfNeeded: generator.next()) : interesting[Int(generator.next() % UInt64(interesting.count))]
+            }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let mask = JSONValidator.nonDigitMask(UInt64(littleEndian: word))
+            let first = bytes.firstIndex { $0 < UInt8(ascii: "0") || $0 > UInt8(ascii: "9") }
+            #expect((mask == 0 ? nil : mask.trailingZeroBitCount >> 3) == first, "\(bytes)")
+        }
+    }
+
     /// The same JSON with whitespace around every structural byte.
     static func spaceOut(_ compact: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [0x20]
