@@ -280,27 +280,31 @@ final class ConnectorPipeline: @unchecked Sendable {
     /// `stamp` is `nextGeneration` when the record's poll was submitted: a
     /// partition assigned since (a newer generation) is a new assignment
     /// that will fetch the record again, so it is dropped here.
-    private func accept(_ record: RoutedRecord, stamp: UInt64) {
-        let offset = record.original.offset
-        let tp = TopicPartition(topic: record.original.topic, partition: record.original.partition)
-        // Mutate in place: a copy of the state would copy its offset arrays on every record.
-        guard let slot = partitions.index(forKey: tp), partitions.values[slot].generation < stamp else {
-            // Fetched before a revoke took effect: not ours any more.
-            return
-        }
-        guard partitions.values[slot].progress.track(offset) else { return }
-        partitions.values[slot].position = offset + 1
+    ///
+    /// The decision is moved out of the record (`takeDecision`), not copied.
+    private func accept(_ record: consuming RoutedRecord, stamp: UInt64) {
+        let decision = record.takeDecision()
+        let original = record.original
+        let offset = original.offset
+        let tp = TopicPartition(topic: original.topic, partition: original.partition)
+        guard let slot = partitions.index(forKey: tp),
+            let generation = withPartition(at: slot, { state -> UInt64? in
+                // Fetched before a revoke took effect (not ours any more), or seen already.
+                guard state.generation < stamp, state.progress.track(offset) else { return nil }
+                state.position = offset + 1
+                return state.generation
+            })
+        else { return }
         outstandingRecords += 1
         stats.consumed += 1
-        var work = WorkItem(
-            partition: tp, generation: partitions.values[slot].generation, offset: offset, item: nil, original: record.original)
-        switch record.decision {
+        var work = WorkItem(partition: tp, generation: generation, offset: offset, item: nil, original: original)
+        switch consume decision {
         case .success(.skip):
             stats.skipped += 1
             confirm(work)
         case .success(.write(let item)):
-            work.item = item
-            guard prepareIndex(item.index, for: record.original) else { return }
+            guard prepareIndex(item.index, for: work.original) else { return }
+            work.item = consume item
             enqueue(work)
         case .success(.deleteAll(let index)):
             truncate(index, work)
@@ -311,6 +315,14 @@ final class ConnectorPipeline: @unchecked Sendable {
             }
             poison(work, PoisonReason(className: error.className, message: error.message))
         }
+    }
+
+    /// `body` over the state of the partition at `slot` of `partitions`, in
+    /// place: reading it through the dictionary's getter copies the state
+    /// (retaining its offset arrays) on every record.
+    @inline(__always)
+    func withPartition<R>(at slot: Dictionary<TopicPartition, PartitionState>.Index, _ body: (inout PartitionState) -> R) -> R {
+        body(&partitions.values[slot])
     }
 
     /// The router for records of `topic`.
@@ -331,13 +343,11 @@ final class ConnectorPipeline: @unchecked Sendable {
     /// Marks the record at `offset` of `partition` confirmed, if that
     /// partition is still assigned in `generation`.
     func confirm(_ partition: TopicPartition, generation: UInt64, offset: Int64) {
-        guard let slot = partitions.index(forKey: partition), partitions.values[slot].generation == generation else {
-            return
-        }
-        if partitions.values[slot].progress.confirm(offset) {
-            outstandingRecords -= 1
-            lastProgressMs = monotonicMs()
-        }
+        guard let slot = partitions.index(forKey: partition),
+            withPartition(at: slot, { $0.generation == generation && $0.progress.confirm(offset) })
+        else { return }
+        outstandingRecords -= 1
+        lastProgressMs = monotonicMs()
     }
 
     /// Whether a work item still belongs to the current assignment.

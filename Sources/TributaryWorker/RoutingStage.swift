@@ -8,6 +8,15 @@ import TributaryKafka
 struct RoutedRecord: Sendable {
     var original: OriginalRecord
     var decision: Result<DocumentRouter.Decision, DecodeError>
+
+    /// Moves the decision out, leaving a placeholder that holds nothing:
+    /// a copy would retain the item's buffer, which a routing thread has just
+    /// written on another core, and the record's end would release it again.
+    mutating func takeDecision() -> Result<DocumentRouter.Decision, DecodeError> {
+        var taken: Result<DocumentRouter.Decision, DecodeError> = .success(.skip(.tombstone))
+        swap(&taken, &decision)
+        return taken
+    }
 }
 
 /// Routes polled records, read in place, on Dispatch's worker threads while
