@@ -2,11 +2,12 @@
 /// update of a Debezium envelope — goes from the record's bytes to its bulk
 /// item without building the row as a `JSONValue` tree.
 ///
-/// The envelope's members are located in place; of `source` only the members
-/// routing reads are built (`sourceMembers`); the `after` row is transcoded
-/// where it is found by `RowTranscoder`, which copies values that need no
-/// change and converts only the logical-typed columns, and goes into the bulk
-/// item behind the action line.
+/// The envelope's members are located in place; of `source` only where the
+/// members routing reads lie is noted (`sourceMembers`), and the common
+/// record's index and version are read from those bytes (`commonTarget`);
+/// the `after` row is transcoded where it is found by `RowTranscoder`, which
+/// copies values that need no change and converts only the logical-typed
+/// columns, and goes into the bulk item behind the action line.
 ///
 /// Contract: for any record, `routeStreaming` returns either `nil` or exactly
 /// the decision `route` would return through the general path (the same
@@ -45,7 +46,7 @@ extension DocumentRouter {
     func routeStreaming(topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer) -> Decision? {
         if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
         guard var envelope = locateEnvelope(raw) else { return nil }
-        return routeEnvelope(&envelope, topic: topic, offset: offset, keyBytes: keyBytes)
+        return routeEnvelope(&envelope, raw: raw, topic: topic, offset: offset, keyBytes: keyBytes)
     }
 
     /// The id through `decodeKey`, for keys `streamingDocumentID` leaves alone.
@@ -57,7 +58,8 @@ extension DocumentRouter {
     /// What `locateEnvelope` found: the parsed small parts and the row.
     struct LocatedEnvelope {
         var operation: ChangeOperation
-        var source: JSONObject?
+        /// Where `source`'s members lie in the record (`sourceMembers`).
+        var source: SourceSlots?
         var timestampMs: Int64?
         var schema: JSONObject?
         /// The `after` row as written into the document: `{` and its
@@ -96,7 +98,7 @@ extension DocumentRouter {
 
         var operation: ChangeOperation?
         var row: (writer: JSONWriter, members: Int)?
-        var source: JSONObject?
+        var source: SourceSlots?
         var timestampMs: Int64?
         var seen = EnvelopeMembers()
         var cursor = scan.skipSpace(payload.lowerBound)
@@ -170,26 +172,37 @@ extension DocumentRouter {
         return mapping.fieldTypes
     }
 
-    /// The `index` item for a located envelope, or `nil`. Completes the
-    /// envelope's row in place: the bulk item takes over its buffer.
+    /// The `index` item for a located envelope in `raw`, or `nil`.
+    /// Completes the envelope's row in place: the bulk item takes over its
+    /// buffer.
     private func routeEnvelope(
-        _ envelope: inout LocatedEnvelope, topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?
+        _ envelope: inout LocatedEnvelope, raw: UnsafeRawBufferPointer, topic: String, offset: Int64,
+        keyBytes: UnsafeRawBufferPointer?
     ) -> Decision? {
-        let event = ChangeEvent(
-            operation: envelope.operation, source: envelope.source, timestampMs: envelope.timestampMs, schema: envelope.schema)
-        guard event.connector != "mongodb",
-            let id = streamingDocumentID(keyBytes: keyBytes) ?? decodedDocumentID(keyBytes: keyBytes),
-            let index = try? index(topic: topic, source: event.source)
-        else { return nil }
+        let index: String
         let version: ExternalVersion?
-        do {
-            version = try versionSource.externalVersion(of: event, offset: offset)
-        } catch {
-            return nil
-        }
-
         var metadata = JSONObject()
-        mapping.appendMetadata(to: &metadata, event: event, version: version)
+        if let common = commonTarget(envelope.source, raw: raw, topic: topic, offset: offset) {
+            (index, version) = common
+        } else {
+            // Everything else reads the block as the general path does.
+            var source: JSONObject?
+            if let slots = envelope.source {
+                guard let object = slots.object(in: raw, limits: decoder.limits) else { return nil }
+                source = object
+            }
+            let event = ChangeEvent(
+                operation: envelope.operation, source: source, timestampMs: envelope.timestampMs, schema: envelope.schema)
+            guard event.connector != "mongodb", let found = try? self.index(topic: topic, source: event.source) else { return nil }
+            index = found
+            do {
+                version = try versionSource.externalVersion(of: event, offset: offset)
+            } catch {
+                return nil
+            }
+            mapping.appendMetadata(to: &metadata, event: event, version: version)
+        }
+        guard let id = streamingDocumentID(keyBytes: keyBytes) ?? decodedDocumentID(keyBytes: keyBytes) else { return nil }
         if deleteMode == .soft { metadata["__deleted"] = .bool(false) }
 
         // The action line goes in front of the row, in the row's own buffer
@@ -205,6 +218,49 @@ extension DocumentRouter {
             BulkItem(
                 action: .index, index: index, id: id, version: version?.value, bytes: envelope.row.bytes,
                 versionType: version?.type ?? .external, routing: nil))
+    }
+
+    /// The index and version of the common record, read from the source
+    /// block's bytes: a PostgreSQL source (`version.source` `auto` or
+    /// `source.lsn`), or any source under `kafka.offset` or `none`; the
+    /// default index name (the table) or `topic.index.map`; no
+    /// `metadata.fields`. `nil` sends the record through `ChangeEvent` and
+    /// the general readers, which decide everything else (and agree with
+    /// this wherever it answers: the differential tests hold the two).
+    private func commonTarget(
+        _ slots: SourceSlots?, raw: UnsafeRawBufferPointer, topic: String, offset: Int64
+    ) -> (index: String, version: ExternalVersion?)? {
+        guard mapping.metadataFields.isEmpty, let slots else { return nil }
+        // `connector` as text, when it is a plain string; any other value goes the general way.
+        let connector = slots.plainString(SourceMember.connector, in: raw)
+        if slots.has(SourceMember.connector) && connector == nil { return nil }
+        if let connector, ByteEquality.equal(connector, "mongodb") { return nil }
+
+        let version: ExternalVersion?
+        switch versionSource {
+        case .none:
+            version = nil
+        case .kafkaOffset:
+            version = ExternalVersion(offset, .external)
+        case .auto, .sourceLSN:
+            if case .auto = versionSource {
+                guard let connector, ByteEquality.equal(connector, "postgresql") else { return nil }
+            }
+            // A plain non-negative integer; anything else (`-0`, `1.0`, a string) the general way.
+            guard let lsn = slots.value(SourceMember.lsn, in: raw), lsn.first != UInt8(ascii: "-"),
+                let literal = JSONValidator(lsn, limits: decoder.limits).integerLiteral(at: 0), literal.end == lsn.count
+            else { return nil }
+            version = ExternalVersion(literal.value, .external)
+        default:
+            return nil
+        }
+
+        if let mapped = topicIndexMap[topic] { return (mapped, version) }
+        guard indexName.isTableOrTopic, let table = slots.plainString(SourceMember.table, in: raw), !table.isEmpty,
+            let index = try? indexName.finish(
+                JSONByteParser.makeString(table.assumingMemoryBound(to: UInt8.self)), memo: indexNames)
+        else { return nil }
+        return (index, version)
     }
 }
 

@@ -79,6 +79,15 @@ public struct IndexNameTemplate: Sendable, Hashable {
                 }
             }
         }
+        return try finish(name, memo: memo)
+    }
+
+    /// Whether this is the default template (`tableOrTopic`).
+    var isTableOrTopic: Bool { parts.isEmpty }
+
+    /// The index named `name` before lower-casing: lower-cased and checked
+    /// against OpenSearch's rules, once per name (`memo`).
+    func finish(_ name: String, memo: IndexNameMemo) throws(DecodeError) -> String {
         if let known = memo.names.withLock({ $0[name] }) { return known }
         let lowered = name.lowercased()
         if let problem = Self.problem(with: lowered) {

@@ -111,7 +111,12 @@ struct StreamingKeySourceTests {
         let full = try? JSONParser.parse(bytes, limits: router.decoder.limits)
         let read: (source: JSONObject, end: Int)? = bytes.withUnsafeBytes { raw in
             let start = JSONValidator(raw, limits: router.decoder.limits).skipSpace(0)
-            return router.sourceMembers(raw, at: start, limit: raw.count, depth: 0)
+            guard let found = router.sourceMembers(raw, at: start, limit: raw.count, depth: 0) else { return nil }
+            guard let object = found.source.object(in: raw, limits: router.decoder.limits) else {
+                Issue.record("a validated source failed to build: \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+                return nil
+            }
+            return (object, found.end)
         }
         guard let read else { return false }
         // Accepted means: a valid object, with only whitespace after it.

@@ -100,11 +100,12 @@ struct StreamingRouteTests {
     static let key = Array(#"{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false,"name":"k"},"payload":{"id":7}}"#.utf8)
 
     /// A products change like the benchmark's, with `row` as the `after` image.
-    static func event(row: String, op: String = "u", extra: String = "") -> [UInt8] {
+    static func event(row: String, op: String = "u", extra: String = "", source: String = Self.source) -> [UInt8] {
         let schema = #"{"type":"struct","fields":[{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"string","optional":true,"field":"name"},{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"},"field":"price"},{"type":"double","optional":true,"field":"weight"},{"type":"int32","optional":true,"name":"io.debezium.time.Date","version":1,"field":"release_date"},{"type":"int64","optional":true,"name":"io.debezium.time.MicroTimestamp","version":1,"field":"updated_at"},{"type":"string","optional":true,"name":"io.debezium.data.Json","version":1,"field":"attributes"},{"type":"array","items":{"type":"string"},"optional":true,"field":"tags"},{"type":"int64","optional":true,"name":"io.debezium.time.MicroTime","version":1,"field":"opens"},{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"-2"},"field":"rounded"}],"optional":true,"name":"v","field":"after"},{"type":"struct","fields":[],"optional":false,"field":"source"},{"type":"string","optional":false,"field":"op"},{"type":"int64","optional":true,"field":"ts_ms"}],"optional":false,"name":"e"}"#
-        let source = #"{"version":"2.5.0.Final","connector":"postgresql","name":"pg","ts_ms":1700000000123,"db":"shop","schema":"public","table":"products","lsn":24023128}"#
         return Array(#"{"schema":\#(schema),"payload":{"before":null,"after":\#(row),"source":\#(source),"op":"\#(op)","ts_ms":1700000000456\#(extra)}}"#.utf8)
     }
+
+    static let source = #"{"version":"2.5.0.Final","connector":"postgresql","name":"pg","ts_ms":1700000000123,"db":"shop","schema":"public","table":"products","lsn":24023128}"#
 
     static let row = #"{"id":7,"name":"Lamp \u00e9 \"x\"","price":"AdTA","weight":1.5e0,"release_date":19279,"updated_at":1665791731989360,"attributes":"{\"color\": \"red\", \"n\": [1, 2.50]}","tags":["a","b"]}"#
 
@@ -181,6 +182,72 @@ struct StreamingRouteTests {
             #expect(router.routeStreaming(topic: "t", offset: 1, key: Self.key, value: value) == nil, "\(String(decoding: value, as: UTF8.self))")
         }
         #expect(router.routeStreaming(topic: "t", offset: 1, key: nil, value: Self.event(row: Self.row)) == nil)
+    }
+
+    /// Routers whose index and version the streaming route reads from the
+    /// source block's bytes when it can (`commonTarget`).
+    static let sourceRouters: [DocumentRouter] = [
+        DocumentRouter(), DocumentRouter(versionSource: .sourceLSN), DocumentRouter(versionSource: .kafkaOffset),
+        DocumentRouter(versionSource: .none), DocumentRouter(topicIndexMap: ["pg.public.products": "mapped"]),
+        DocumentRouter(indexName: (try? IndexNameTemplate(parsing: "${source.db}-${source.table}")) ?? .tableOrTopic),
+    ]
+
+    @Test("source blocks of every shape decide as the general path, under every version and index setting")
+    func sourceShapes() {
+        let sources = [
+            Self.source,
+            #"{"connector":"postgresql","table":"Products","lsn":0}"#,  // upper case, lsn 0
+            #"{"lsn":5,"table":"t","connector":"postgresql","lsn":6,"table":"u"}"#,  // duplicates: the last counts
+            #"{"connector":"postgresql","table":"t","lsn":-0}"#,
+            #"{"connector":"postgresql","table":"t","lsn":-1}"#,
+            #"{"connector":"postgresql","table":"t","lsn":1.0}"#,
+            #"{"connector":"postgresql","table":"t","lsn":2e3}"#,
+            #"{"connector":"postgresql","table":"t","lsn":"7"}"#,
+            #"{"connector":"postgresql","table":"t","lsn":null}"#,
+            #"{"connector":"postgresql","table":"t","lsn":9223372036854775808}"#,
+            #"{"connector":"postgresql","table":"t"}"#,
+            #"{"connector":"postgresq\u006c","table":"t","lsn":3}"#,  // an escaped connector
+            #"{"connector":"postgresql","table":"\u0074","lsn":3}"#,  // an escaped table
+            #"{"connector":"postgresql","table":"","lsn":3}"#,
+            #"{"connector":"postgresql","table":null,"collection":"c","lsn":3}"#,
+            #"{"connector":"postgresql","collection":"c","lsn":3}"#,
+            #"{"connector":"postgresql","table":"bad*name","lsn":3}"#,
+            #"{"connector":"postgresql","table":"_bad","lsn":3}"#,
+            #"{"connector":"mongodb","collection":"c","ts_ms":1,"ord":2}"#,
+            #"{"connector":"mongodb","table":"t","lsn":3}"#,
+            #"{"connector":"mysql","table":"t","file":"mysql-bin.000003","pos":4,"row":1}"#,
+            #"{"connector":7,"table":"t","lsn":3}"#,
+            #"{"table":"t","lsn":3}"#,  // no connector: auto finds the lsn
+            #"{"connector":"other","table":"t","ts_ms":12}"#,
+            #"{"connector":"postgresql","db":"d","table":"t","lsn":3}"#,
+            #"{ "connector" : "postgresql" , "table" : "t" , "lsn" : 3 , "extra" : { "lsn" : 4 } }"#,
+            #"{}"#,
+        ]
+        var streamed = 0
+        for router in Self.sourceRouters {
+            for source in sources where Self.check(router, key: Self.key, value: Self.event(row: Self.row, source: source)) {
+                streamed += 1
+            }
+        }
+        // The fast reads must run, not only the general fallback.
+        #expect(streamed > 60, "only \(streamed) records streamed")
+    }
+
+    @Test("random byte mutations of the source block never make the routes disagree")
+    func sourceMutations() {
+        var generator = SeededGenerator(seed: 0x5EED_0101)
+        let alphabet = Array(#"{}[]",:\u0\/ -+.eE1tfn7_"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        let seeds = [Self.source, #"{"connector":"postgresql","table":"t","lsn":3,"ts_ms":4}"#].map { Array($0.utf8) }
+        var streamed = 0
+        for round in 0..<6_000 {
+            var source = seeds[round % seeds.count]
+            source.mutate(from: alphabet, using: &generator)
+            let router = Self.sourceRouters[round % Self.sourceRouters.count]
+            if Self.check(router, key: Self.key, value: Self.event(row: Self.row, source: String(decoding: source, as: UTF8.self))) {
+                streamed += 1
+            }
+        }
+        #expect(streamed > 1_000, "only \(streamed) mutated records streamed")
     }
 
     @Test("random byte mutations never make the routes disagree")
