@@ -46,15 +46,14 @@ struct WireTests {
         let connection = try OpenSearchConnection(configuration: .init(urls: [listener.url]))
         // Above libcurl's 1 MiB threshold for adding `Expect: 100-continue`.
         let body = String(repeating: "{\"index\":{}}\n{\"a\":1}\n", count: 80_000)
-        let (response, seconds) = try await measure {
-            try await connection.send("POST", "/_bulk", body, contentType: "application/x-ndjson")
-        }
+        let response = try await connection.send("POST", "/_bulk", body, contentType: "application/x-ndjson")
         #expect(response.status == 200)
         let request = try #require(listener.requests.first)
+        // With the header, libcurl would wait a full second for `100 Continue`
+        // (the listener never sends one). Checked on the wire rather than by
+        // the clock, which a loaded machine can stretch past a second too.
         #expect(!request.lowercased().contains("\r\nexpect:"))
         #expect(request.hasSuffix(body))
-        // With the header, libcurl would wait a full second for `100 Continue`.
-        #expect(seconds < 0.9)
     }
 
     @Test func statusCodesPassThroughUnchanged() async throws {

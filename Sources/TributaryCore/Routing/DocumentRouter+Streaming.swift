@@ -1,6 +1,6 @@
-/// The streaming route: the common record — an insert, snapshot read or
-/// update of a Debezium envelope — goes from the record's bytes to its bulk
-/// item without building the row as a `JSONValue` tree.
+/// The streaming route: the common record — an insert, snapshot read,
+/// update or hard delete of a Debezium envelope — goes from the record's
+/// bytes to its bulk item without building the row as a `JSONValue` tree.
 ///
 /// The envelope's members are located in place; of `source` only where the
 /// members routing reads lie is noted (`sourceMembers`), and the common
@@ -12,7 +12,7 @@
 /// Contract: for any record, `routeStreaming` returns either `nil` or exactly
 /// the decision `route` would return through the general path (the same
 /// bulk bytes), and it never accepts a record the general path rejects.
-/// Anything unusual — deletes, truncates, TOASTed or `_`-prefixed columns,
+/// Anything unusual — soft deletes, truncates, TOASTed or `_`-prefixed columns,
 /// MongoDB, flattened rows, escapes in member names, a value that fails
 /// validation, any error — returns `nil`, and the general path decides (and
 /// reports errors with their exact cause). The differential tests hold the
@@ -64,8 +64,9 @@ extension DocumentRouter {
         var schema: JSONObject?
         /// The `after` row as written into the document: `{` and its
         /// members, not yet closed (`RowTranscoder.finish`). Its buffer has
-        /// room for the action line and becomes the bulk item's.
-        var row: JSONWriter
+        /// room for the action line and becomes the bulk item's. `nil` for
+        /// a delete.
+        var row: JSONWriter?
         /// How many members `row` holds.
         var rowMembers: Int
     }
@@ -118,11 +119,16 @@ extension DocumentRouter {
             case .op:
                 guard raw[start] == UInt8(ascii: "\""), let text = scan.skipString(start), !text.escaped, text.end == start + 3,
                     let op = ChangeOperation(byte: raw[start + 1]),
-                    op == .create || op == .read || op == .update
+                    op == .create || op == .read || op == .update || op == .delete
                 else { return nil }
                 operation = op
                 end = text.end
             case .after:
+                if raw[start] == UInt8(ascii: "n") {  // a delete's `after`, checked below
+                    guard let skipped = scan.skipValue(start, depth: payloadDepth) else { return nil }
+                    end = skipped
+                    break
+                }
                 guard raw[start] == UInt8(ascii: "{") else { return nil }
                 var transcoder = RowTranscoder(
                     input: scan, plan: rowPlan(schema: schema), options: mapping.logicalTypes, depth: payloadDepth + 1)
@@ -159,10 +165,12 @@ extension DocumentRouter {
         }
         // Only whitespace may follow inside the payload's range (after it
         // comes the wrapper's closing brace, already checked by the match).
-        guard scan.skipSpace(cursor + 1) >= payload.upperBound, let operation, let row else { return nil }
+        guard scan.skipSpace(cursor + 1) >= payload.upperBound, let operation else { return nil }
+        // A delete has no `after` row (null or absent); every other change has one.
+        guard (operation == .delete) == (row == nil) else { return nil }
         return LocatedEnvelope(
-            operation: operation, source: source, timestampMs: timestampMs, schema: schema, row: row.writer,
-            rowMembers: row.members)
+            operation: operation, source: source, timestampMs: timestampMs, schema: schema, row: row?.writer,
+            rowMembers: row?.members ?? 0)
     }
 
     /// The plan for the `after` row under the envelope `schema`: the row
@@ -179,6 +187,8 @@ extension DocumentRouter {
         _ envelope: inout LocatedEnvelope, raw: UnsafeRawBufferPointer, topic: String, offset: Int64,
         keyBytes: UnsafeRawBufferPointer?
     ) -> Decision? {
+        // A soft delete writes the key's columns and metadata: the general path builds that.
+        if envelope.operation == .delete && deleteMode != .hard { return nil }
         let index: String
         let version: ExternalVersion?
         var metadata = JSONObject()
@@ -203,6 +213,9 @@ extension DocumentRouter {
             mapping.appendMetadata(to: &metadata, event: event, version: version)
         }
         guard let id = streamingDocumentID(keyBytes: keyBytes) ?? decodedDocumentID(keyBytes: keyBytes) else { return nil }
+        guard var row = envelope.row else {
+            return .write(.delete(index, id: id, version: version?.value, versionType: version?.type ?? .external))
+        }
         if deleteMode == .soft { metadata["__deleted"] = .bool(false) }
 
         // The action line goes in front of the row, in the row's own buffer
@@ -211,12 +224,13 @@ extension DocumentRouter {
         BulkItem.writeActionLine(
             into: &action, action: .index, index: index, id: id, version: version?.value,
             versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
-        envelope.row.bytes.insert(contentsOf: action.bytes, at: 0)
-        RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &envelope.row)
-        envelope.row.writeRaw("\n" as StaticString)
+        envelope.row = nil  // the item takes over the row's buffer
+        row.bytes.insert(contentsOf: action.bytes, at: 0)
+        RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &row)
+        row.writeRaw("\n" as StaticString)
         return .write(
             BulkItem(
-                action: .index, index: index, id: id, version: version?.value, bytes: envelope.row.bytes,
+                action: .index, index: index, id: id, version: version?.value, bytes: row.bytes,
                 versionType: version?.type ?? .external, routing: nil))
     }
 
