@@ -204,24 +204,38 @@ struct JSONValidator {
     /// The valid JSON number at `start` when it is an integer within `Int64`
     /// (no fraction, no exponent: what `JSONNumber.int64` accepts), and its
     /// end; `nil` for anything else.
+    ///
+    /// One pass: the digits are read as they are checked. JSON's grammar
+    /// leaves only three ways for digits to fail as a number here: a leading
+    /// zero followed by more digits, no digit at all, and a fraction or
+    /// exponent after them, which an integer must not have anyway.
     func integerLiteral(at start: Int) -> (value: Int64, end: Int)? {
-        guard start < input.count, let end = skipNumber(start) else { return nil }
+        guard start < input.count else { return nil }
         let negative = input[start] == UInt8(ascii: "-")
+        let digitsStart = negative ? start + 1 : start
+        var cursor = digitsStart
         var magnitude: UInt64 = 0
-        for index in (negative ? start + 1 : start)..<end {
-            let digit = input[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }  // a fraction or an exponent
+        while cursor < input.count {
+            let digit = input[cursor] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
             let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, carry) = times10.addingReportingOverflow(UInt64(digit))
             guard !overflow, !carry else { return nil }
             magnitude = sum
+            cursor += 1
+        }
+        let count = cursor - digitsStart
+        guard count > 0, count == 1 || input[digitsStart] != UInt8(ascii: "0") else { return nil }
+        if cursor < input.count {
+            let next = input[cursor]
+            if next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e") { return nil }
         }
         if negative {
             guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return (Int64(truncatingIfNeeded: 0 &- magnitude), end)
+            return (Int64(truncatingIfNeeded: 0 &- magnitude), cursor)
         }
         guard magnitude <= UInt64(Int64.max) else { return nil }
-        return (Int64(magnitude), end)
+        return (Int64(magnitude), cursor)
     }
 
     private func word(_ start: Int, _ word: StaticString) -> Int? {

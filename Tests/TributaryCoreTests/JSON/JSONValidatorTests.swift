@@ -192,6 +192,38 @@ struct JSONValidatorTests {
         #expect(checked > 5_000)
     }
 
+    @Test("integerLiteral reads exactly the JSON numbers that are integers within Int64")
+    func integerLiterals() {
+        // The reference: a valid JSON number (skipNumber), all digits, within Int64.
+        func reference(_ bytes: [UInt8]) -> (value: Int64, end: Int)? {
+            bytes.withUnsafeBytes { raw in
+                let validator = JSONValidator(raw, limits: JSONLimits())
+                guard !bytes.isEmpty, let end = validator.skipNumber(0) else { return nil }
+                let text = String(decoding: bytes[..<end], as: UTF8.self)
+                guard text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) }), let value = Int64(text) else {
+                    return nil
+                }
+                return (value, end)
+            }
+        }
+        var generator = SeededGenerator(seed: 0x5EED_000A)
+        let alphabet = Array("0123456789999000-.eE+ ,}x".utf8)
+        var cases = ["0", "-0", "00", "01", "-01", "-", "", "1.", "1.5", "1e5", "1E5", "2e", "9223372036854775807",
+                     "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551616",
+                     "99999999999999999999999", "7,", "7}", "7 "].map { Array($0.utf8) }
+        for _ in 0..<30_000 {
+            cases.append((0..<Int(generator.next() % 24)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        }
+        var integers = 0
+        for bytes in cases {
+            let read = bytes.withUnsafeBytes { JSONValidator($0, limits: JSONLimits()).integerLiteral(at: 0) }
+            let expected = reference(bytes)
+            #expect(read?.value == expected?.value && read?.end == expected?.end, "\(String(decoding: bytes, as: UTF8.self))")
+            if expected != nil { integers += 1 }
+        }
+        #expect(integers > 3_000, "only \(integers) integers")
+    }
+
     @Test("the digit mask flags exactly the first byte that is not a digit")
     func nonDigitMask() {
         var generator = SeededGenerator(seed: 0x5EED_0009)
