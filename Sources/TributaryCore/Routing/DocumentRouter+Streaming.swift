@@ -45,6 +45,7 @@ extension DocumentRouter {
     /// (`keyBytes` nil for a null key).
     func routeStreaming(topic: String, offset: Int64, keyBytes: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer) -> Decision? {
         if let maxInputBytes = decoder.limits.maxInputBytes, raw.count > maxInputBytes { return nil }
+        guard raw.count <= Int(Int32.max) else { return nil }  // `SourceSlots` keeps 32-bit offsets
         guard var envelope = locateEnvelope(raw) else { return nil }
         return routeEnvelope(&envelope, raw: raw, topic: topic, offset: offset, keyBytes: keyBytes)
     }
@@ -256,10 +257,7 @@ extension DocumentRouter {
             version = nil
         case .kafkaOffset:
             version = ExternalVersion(offset, .external)
-        case .auto, .sourceLSN:
-            if case .auto = versionSource {
-                guard let connector, ByteEquality.equal(connector, "postgresql") else { return nil }
-            }
+        case .auto where connector.map({ ByteEquality.equal($0, "postgresql") }) ?? false, .sourceLSN:
             // A plain non-negative integer; anything else (`-0`, `1.0`, a string) the general way.
             guard let lsn = slots.value(SourceMember.lsn, in: raw), lsn.first != UInt8(ascii: "-"),
                 let literal = JSONValidator(lsn, limits: decoder.limits).integerLiteral(at: 0), literal.end == lsn.count

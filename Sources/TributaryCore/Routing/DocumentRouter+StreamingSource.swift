@@ -68,7 +68,9 @@ struct SourceSlots {
     /// Containers around the block's values (for building them).
     let depth: Int
     /// Per slot (`SourceMember.read` index), where its value starts and
-    /// ends; an end of 0 means the block has no such member.
+    /// ends; an end of 0 means the block has no such member. 32 bits: the
+    /// streaming route takes records of up to `Int32.max` bytes (Kafka's own
+    /// bound on a message).
     private var starts = SIMD16<Int32>(repeating: 0)
     private var ends = SIMD16<Int32>(repeating: 0)
     /// Slots whose value is a string without escapes.
@@ -157,10 +159,5 @@ enum SourceMember {
             return ByteEquality.equal(name, "commit_scn") ? 13 : nil
         default: return nil
         }
-    }
-
-    /// The name `name` spells when it is in `read`, else `nil`.
-    static func readName(_ name: UnsafeRawBufferPointer) -> String? {
-        slot(name).map { read[$0] }
     }
 }

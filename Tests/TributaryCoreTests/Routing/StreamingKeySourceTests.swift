@@ -144,23 +144,28 @@ struct StreamingKeySourceTests {
 
     @Test("the source names read are exactly SourceMember.read")
     func sourceNames() {
+        // The slots the streaming route reads by number, and room for all in `SourceSlots`.
+        #expect(SourceMember.read[SourceMember.connector] == "connector")
+        #expect(SourceMember.read[SourceMember.lsn] == "lsn")
+        #expect(SourceMember.read[SourceMember.table] == "table")
+        #expect(SourceMember.read.count <= 16)
         for name in SourceMember.read {
-            #expect(Array(name.utf8).withUnsafeBytes { SourceMember.readName($0) } == name)
+            #expect(Array(name.utf8).withUnsafeBytes { SourceMember.slot($0).map { SourceMember.read[$0] } } == name)
             // One byte changed or dropped, or one added: never read.
             var changed = Array(name.utf8)
             for index in changed.indices {
                 let original = changed[index]
                 changed[index] = original ^ 0x20
-                #expect(changed.withUnsafeBytes { SourceMember.readName($0) } == nil, "\(name) with byte \(index) changed")
+                #expect(changed.withUnsafeBytes { SourceMember.slot($0).map { SourceMember.read[$0] } } == nil, "\(name) with byte \(index) changed")
                 changed[index] = original
             }
-            #expect(Array(name.utf8.dropLast()).withUnsafeBytes { SourceMember.readName($0) } == nil)
-            #expect(Array((name + "x").utf8).withUnsafeBytes { SourceMember.readName($0) } == nil)
+            #expect(Array(name.utf8.dropLast()).withUnsafeBytes { SourceMember.slot($0).map { SourceMember.read[$0] } } == nil)
+            #expect(Array((name + "x").utf8).withUnsafeBytes { SourceMember.slot($0).map { SourceMember.read[$0] } } == nil)
         }
         // Members routing never reads, of every connector's source block.
         for name in ["version", "name", "snapshot", "sequence", "txId", "xmin", "gtid", "server_id", "thread", "query",
                      "rs", "h", "tord", "", "LSN", "Table"] {
-            #expect(Array(name.utf8).withUnsafeBytes { SourceMember.readName($0) } == nil, "\(name)")
+            #expect(Array(name.utf8).withUnsafeBytes { SourceMember.slot($0).map { SourceMember.read[$0] } } == nil, "\(name)")
         }
     }
 
