@@ -34,6 +34,7 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .target(name: "CMalloc"),
 
         // MARK: Pure logic: no C, no I/O
         .target(
@@ -64,6 +65,7 @@ let package = Package(
         .target(
             name: "TributaryWorker",
             dependencies: [
+                "CMalloc",
                 "TributaryCore",
                 "TributaryKafka",
                 "TributaryOpenSearch",

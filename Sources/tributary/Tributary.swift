@@ -53,7 +53,9 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
+        let allocator = AllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
         let logger = try options.bootstrapLogging()
+        logger.debug("allocator", metadata: ["tuning": "\(allocator)"])
         let configs = try options.loadConnectors()
         let services = configs.map { ServiceGroupConfiguration.ServiceConfiguration(service: ConnectorService(config: $0, logger: logger)) }
         let group = ServiceGroup(

@@ -1,0 +1,58 @@
+import CMalloc
+
+/// How the worker sets up glibc's allocator before it starts any thread.
+///
+/// A worker draining a backlog grows its memory by about a hundred megabytes
+/// in a fraction of a second: librdkafka's prefetched fetch responses, the
+/// routed documents and the bulk bodies. glibc grows each thread's heap by just
+/// the bytes each allocation needs, one `mprotect` at a time (about 2,200 in a
+/// 24,000-record drain), and every one of them takes the address space's lock
+/// that the broker threads' page faults need. Growing heaps `topPad` at a time,
+/// and keeping allocations under `mmapThreshold` in the heaps, cut that to
+/// about 40 calls and the drain's CPU by about a fifth (Benchmarks/README.md,
+/// "Allocator").
+///
+/// Contract: `apply` changes nothing when `GLIBC_TUNABLES` already sets any
+/// `glibc.malloc.` tunable (the operator's choice wins), nor on a C library
+/// other than glibc. Call it once, before the connectors start: a thread that
+/// allocates meanwhile sees the old or the new settings, and either is safe.
+/// Peak RSS in steady state does not move (the benchmark's memory mode: about
+/// 100 MB with and without); a short drain's peak rises by about 25 MB,
+/// because the heaps keep their padding.
+public enum AllocatorTuning {
+    /// Extra bytes each heap grows by, and keeps when it shrinks.
+    public static let topPad = 16 << 20
+    /// Allocations from this size up get their own mapping; smaller ones,
+    /// librdkafka's fetch buffers included, come from the heaps.
+    public static let mmapThreshold = 32 << 20
+
+    /// What `apply` did.
+    public enum Outcome: Equatable, Sendable {
+        case applied(topPad: Int, mmapThreshold: Int)
+        /// `GLIBC_TUNABLES` sets the allocator: left as the operator set it.
+        case leftToEnvironment
+        /// Not glibc, or glibc refused a setting.
+        case unavailable
+    }
+
+    /// Whether `GLIBC_TUNABLES` (its value, or nil when unset) sets any malloc tunable.
+    public static func environmentSetsAllocator(_ tunables: String?) -> Bool {
+        guard let tunables else { return false }
+        return tunables.split(separator: ":").contains { $0.hasPrefix("glibc.malloc.") }
+    }
+
+    /// Applies `topPad` and `mmapThreshold` unless the environment sets the allocator.
+    public static func apply(environment: [String: String]) -> Outcome {
+        if environmentSetsAllocator(environment["GLIBC_TUNABLES"]) { return .leftToEnvironment }
+        #if canImport(Glibc)
+        // mallopt returns 1 on success. Either call turns off glibc's moving
+        // mmap threshold, which is why both are set together.
+        guard mallopt(M_MMAP_THRESHOLD, Int32(mmapThreshold)) == 1, mallopt(M_TOP_PAD, Int32(topPad)) == 1 else {
+            return .unavailable
+        }
+        return .applied(topPad: topPad, mmapThreshold: mmapThreshold)
+        #else
+        return .unavailable
+        #endif
+    }
+}
