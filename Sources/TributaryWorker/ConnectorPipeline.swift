@@ -38,7 +38,7 @@ final class ConnectorPipeline: @unchecked Sendable {
     var nextGeneration: UInt64 = 1
     /// Items to send, oldest first. Taken items leave it at once: they may
     /// hold their poll's buffers (`OriginalRecord`).
-    var ready: Deque<WorkItem> = []
+    var ready = MovingQueue<WorkItem>()
     var waiting: [WorkItem] = []
     var inFlight: [UInt64: [WorkItem]] = [:]
     var dlqPending: [UInt64: DeadLetter] = [:]
@@ -381,11 +381,11 @@ final class ConnectorPipeline: @unchecked Sendable {
                     return (sendable ? work.item?.bytes.count : nil, work.isolate)
                 }
             }
-            while let index = ready.indices.first, facts(index).size == nil { ready.removeFirst() }
+            while !ready.isEmpty, facts(0).size == nil { _ = ready.removeFirst() }
             var count = 0
             var size = 0
             var isolated = false
-            for index in ready.indices {
+            for index in 0..<ready.count {
                 // A stale item ends the batch; the next batch's first pass drops it.
                 let item = facts(index)
                 guard count < config.batching.maxRecords, let itemSize = item.size else { break }
@@ -404,7 +404,7 @@ final class ConnectorPipeline: @unchecked Sendable {
             for _ in 0..<count {
                 let work = ready.removeFirst()
                 if let bytes = work.item?.bytes { body.append(contentsOf: bytes) }
-                items.append(work)
+                items.append(consume work)
             }
             lingerStartMs = readyCount > 0 ? now : nil
             guard !items.isEmpty else { continue }
@@ -469,14 +469,6 @@ final class ConnectorPipeline: @unchecked Sendable {
                     "since_confirm_ms": "\(now - lastProgressMs)", "since_commit_ms": "\(now - lastCommitAdvanceMs)",
                 ])
         }
-    }
-}
-
-extension Deque {
-    /// `body` over the element at `index`, in place: the subscript's getter
-    /// copies the element.
-    mutating func withElement<R>(at index: Int, _ body: (inout Element) -> R) -> R {
-        body(&self[index])
     }
 }
 
