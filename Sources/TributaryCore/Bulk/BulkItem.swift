@@ -31,10 +31,14 @@ public struct BulkItem: Sendable, Hashable {
     /// The `routing` value of the action line (`routing.field`), if any.
     public var routing: String?
     /// The action line and, for `index` and `update`, the body line; each ends in `\n`.
-    public var bytes: [UInt8]
+    ///
+    /// A slice: the streaming route writes the document first and the action
+    /// line into room left in front of it, so the item's bytes may start
+    /// past its buffer's start (`startIndex` is not always 0).
+    public var bytes: ArraySlice<UInt8>
 
     public init(
-        action: Action, index: String, id: String, version: Int64?, bytes: [UInt8],
+        action: Action, index: String, id: String, version: Int64?, bytes: ArraySlice<UInt8>,
         versionType: VersionType = .external, routing: String? = nil
     ) {
         self.action = action
@@ -44,6 +48,13 @@ public struct BulkItem: Sendable, Hashable {
         self.versionType = versionType
         self.routing = routing
         self.bytes = bytes
+    }
+
+    public init(
+        action: Action, index: String, id: String, version: Int64?, bytes: [UInt8],
+        versionType: VersionType = .external, routing: String? = nil
+    ) {
+        self.init(action: action, index: index, id: id, version: version, bytes: bytes[...], versionType: versionType, routing: routing)
     }
 
     /// Encodes an `index` operation of `document`.

@@ -63,10 +63,10 @@ extension DocumentRouter {
         var source: SourceSlots?
         var timestampMs: Int64?
         var schema: JSONObject?
-        /// The `after` row as written into the document: `{` and its
-        /// members, not yet closed (`RowTranscoder.finish`). Its buffer has
-        /// room for the action line and becomes the bulk item's. `nil` for
-        /// a delete.
+        /// The `after` row as written into the document: `actionLineRoom`
+        /// bytes of room for the action line, then `{` and its members, not
+        /// yet closed (`RowTranscoder.finish`). Its buffer becomes the bulk
+        /// item's. `nil` for a delete.
         var row: JSONWriter?
         /// How many members `row` holds.
         var rowMembers: Int
@@ -133,8 +133,10 @@ extension DocumentRouter {
                 guard raw[start] == UInt8(ascii: "{") else { return nil }
                 var transcoder = RowTranscoder(
                     input: scan, plan: rowPlan(schema: schema), options: mapping.logicalTypes, depth: payloadDepth + 1)
-                // Room for the action line and the metadata members too.
-                var rowWriter = JSONWriter(capacity: payload.upperBound - start + 384)
+                // Room in front for the action line (`routeEnvelope`), and
+                // behind for the metadata members.
+                var rowWriter = JSONWriter(capacity: Self.actionLineRoom + payload.upperBound - start + 384)
+                rowWriter.bytes.append(contentsOf: Self.actionLineBlank)
                 guard let written = transcoder.writeMembers(ofRowAt: start, into: &rowWriter), written.end <= payload.upperBound
                 else { return nil }
                 row = (rowWriter, written.count)
@@ -219,20 +221,48 @@ extension DocumentRouter {
         }
         if deleteMode == .soft { metadata["__deleted"] = .bool(false) }
 
-        // The action line goes in front of the row, in the row's own buffer
-        // (`locateEnvelope` left room for it).
-        var action = JSONWriter(capacity: 192)
-        BulkItem.writeActionLine(
-            into: &action, action: .index, index: index, id: id, version: version?.value,
-            versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
         envelope.row = nil  // the item takes over the row's buffer
-        row.bytes.insert(contentsOf: action.bytes, at: 0)
+        // The action line is written behind the row, then moved into the
+        // room `locateEnvelope` left in front of it: the item's bytes start
+        // where the action line does.
+        let rowEnd = row.bytes.count
+        BulkItem.writeActionLine(
+            into: &row, action: .index, index: index, id: id, version: version?.value,
+            versionType: version?.type ?? .external, routing: nil, pipeline: pipeline)
+        let start = Self.placeActionLine(in: &row.bytes, writtenFrom: rowEnd)
         RowTranscoder.finish(count: envelope.rowMembers, appending: metadata, into: &row)
         row.writeRaw("\n" as StaticString)
         return .write(
             BulkItem(
-                action: .index, index: index, id: id, version: version?.value, bytes: row.bytes,
+                action: .index, index: index, id: id, version: version?.value, bytes: row.bytes[start...],
                 versionType: version?.type ?? .external, routing: nil))
+    }
+
+    /// Bytes left in front of a streamed row for its action line: more than
+    /// the line of a typical index name, id and version (about 100 bytes).
+    static let actionLineRoom = 160
+    private static let actionLineBlank = [UInt8](repeating: UInt8(ascii: " "), count: actionLineRoom)
+
+    /// Moves the action line at `bytes[lineStart...]` (written behind the
+    /// row) in front of the row, which starts at `actionLineRoom`; returns
+    /// where the line now starts. A line longer than the room takes the room
+    /// and moves the row.
+    static func placeActionLine(in bytes: inout [UInt8], writtenFrom lineStart: Int) -> Int {
+        let length = bytes.count - lineStart
+        guard length <= actionLineRoom else {
+            let line = Array(bytes[lineStart...])
+            bytes.removeLast(length)
+            bytes.replaceSubrange(0..<actionLineRoom, with: line)
+            return 0
+        }
+        let start = actionLineRoom - length
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            // The line lies behind the row, so the two ranges never overlap.
+            guard let base = buffer.baseAddress else { return }
+            (base + start).update(from: base + lineStart, count: length)
+        }
+        bytes.removeLast(length)
+        return start
     }
 
     /// The index and version of the common record, read from the source

@@ -118,6 +118,27 @@ struct StreamingRouteTests {
 
     static let row = #"{"id":7,"name":"Lamp \u00e9 \"x\"","price":"AdTA","weight":1.5e0,"release_date":19279,"updated_at":1665791731989360,"attributes":"{\"color\": \"red\", \"n\": [1, 2.50]}","tags":["a","b"]}"#
 
+    /// The action line is moved into room left in front of the row; lines
+    /// of every length around that room (short, exactly filling it, longer,
+    /// which move the row instead) give the general path's bytes.
+    @Test("action lines shorter than, as long as, and longer than the room in front of the row")
+    func actionLineLengths() throws {
+        let room = DocumentRouter.actionLineRoom
+        var lengths = Set<Int>()
+        for extra in 0...(room + 20) {
+            let router = DocumentRouter(pipeline: extra == 0 ? nil : String(repeating: "p", count: extra))
+            guard case .write(let item)? = router.routeStreaming(topic: "pg.public.products", offset: 9, key: Self.key, value: Self.event(row: Self.row))
+            else {
+                Issue.record("did not stream with a pipeline name of \(extra) bytes")
+                continue
+            }
+            let line = try #require(item.bytes.firstIndex(of: UInt8(ascii: "\n")))
+            lengths.insert(line - item.bytes.startIndex + 1)
+            #expect(Self.check(router, key: Self.key, value: Self.event(row: Self.row)))
+        }
+        #expect(lengths.contains(room) && lengths.contains { $0 < room } && lengths.contains { $0 > room })
+    }
+
     @Test("rows with escapes, whitespace, reordered or missing columns, nested values")
     func rowShapes() {
         let rows = [
