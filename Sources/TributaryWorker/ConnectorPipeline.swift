@@ -297,23 +297,25 @@ final class ConnectorPipeline: @unchecked Sendable {
         else { return }
         outstandingRecords += 1
         stats.consumed += 1
-        var work = WorkItem(partition: tp, generation: generation, offset: offset, item: nil, original: original)
+        // Each case builds its work item where it hands it on: one built
+        // ahead, in a `var`, was copied into `enqueue` on every record.
         switch consume decision {
         case .success(.skip):
             stats.skipped += 1
-            confirm(work)
+            confirm(tp, generation: generation, offset: offset)
         case .success(.write(let item)):
-            guard prepareIndex(item.index, for: work.original) else { return }
-            work.item = consume item
-            enqueue(work)
+            guard prepareIndex(item.index, for: original) else { return }
+            enqueue(WorkItem(partition: tp, generation: generation, offset: offset, item: item, original: original))
         case .success(.deleteAll(let index)):
-            truncate(index, work)
+            truncate(index, WorkItem(partition: tp, generation: generation, offset: offset, item: nil, original: original))
         case .failure(let error):
             if error.code == .nullValue {
                 fatal = PipelineError(message: "\(tp.topic)[\(tp.partition)]@\(offset): \(error.message)")
                 return
             }
-            poison(work, PoisonReason(className: error.className, message: error.message))
+            poison(
+                WorkItem(partition: tp, generation: generation, offset: offset, item: nil, original: original),
+                PoisonReason(className: error.className, message: error.message))
         }
     }
 
