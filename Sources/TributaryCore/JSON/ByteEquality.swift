@@ -25,8 +25,12 @@ enum ByteEquality {
     }
 
     /// Whether `bytes` are `string`'s UTF-8.
+    ///
+    /// Labelled so that a string literal argument always takes the
+    /// `StaticString` overload: through this one, each comparison with a
+    /// literal retained and released the literal's storage.
     @inline(__always)
-    static func equal(_ bytes: UnsafeRawBufferPointer, _ string: String) -> Bool {
+    static func equal(_ bytes: UnsafeRawBufferPointer, utf8Of string: String) -> Bool {
         guard string.utf8.count == bytes.count else { return false }
         var string = string
         return string.withUTF8 { equal(bytes, UnsafeRawBufferPointer($0)) }

@@ -36,10 +36,10 @@ public struct RowPlan: Sendable, Hashable {
     func entryIndex(named name: UnsafeRawBufferPointer, at position: Int) -> Int? {
         if position >= 0, position < lookup.byPosition.count {
             let planned = lookup.byPosition[position]
-            if planned >= 0, ByteEquality.equal(name, entries[planned].name) { return planned }
+            if planned >= 0, ByteEquality.equal(name, utf8Of: entries[planned].name) { return planned }
         }
         guard lookup.nameLengths & EntryLookup.lengthBit(name.count) != 0 else { return nil }
-        return entries.firstIndex { ByteEquality.equal(name, $0.name) }
+        return entries.firstIndex { ByteEquality.equal(name, utf8Of: $0.name) }
     }
 
     /// An empty plan leaves every row as it is.
