@@ -106,6 +106,23 @@ struct TemporalTextTests {
         }
     }
 
+    /// The longest texts there are: the ends of the `Int64` range in every
+    /// unit (years of up to nine digits), written through the stack buffer
+    /// the hot path appends from.
+    @Test("timestamps at both ends of the Int64 range, in every unit")
+    func extremeTimestamps() {
+        let units: [(TemporalText.Unit, Int64, Int)] = [(.milliseconds, 1_000, 3), (.microseconds, 1_000_000, 6), (.nanoseconds, 1_000_000_000, 9)]
+        for (unit, perSecond, digits) in units {
+            for count in [Int64.min, Int64.min + 1, -1, 0, Int64.max - 1, Int64.max] {
+                let want = Self.expectedTimestamp(count, perSecond: perSecond, digits: digits)
+                #expect(TemporalText.timestamp(count, unit: unit) == want)
+                var out = Array("prefix ".utf8)
+                TemporalText.appendTimestamp(count, unit: unit, to: &out)
+                #expect(String(decoding: out, as: UTF8.self) == "prefix " + want)
+            }
+        }
+    }
+
     @Test("times of day match a direct computation (seeded)")
     func randomTimes() throws {
         var random = SeededGenerator(seed: 0x71AE)
