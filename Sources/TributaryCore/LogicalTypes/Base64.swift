@@ -48,6 +48,43 @@ public enum Base64 {
         return true
     }
 
+    /// The big-endian two's-complement integer the base64 text `utf8`
+    /// encodes (a Kafka Connect Decimal's unscaled value), or `nil` when the
+    /// text is not valid base64 (as `decode(utf8:into:)` judges it) or
+    /// encodes more than 8 bytes. No bytes decode to 0.
+    ///
+    /// Equal to decoding and then sign-extending from the first byte, with
+    /// no buffer: the streaming route's decimals take this.
+    static func decodeInteger(utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var count = utf8.count
+        var padding = 0
+        while count > 0, utf8[count - 1] == UInt8(ascii: "=") {
+            count -= 1
+            padding += 1
+        }
+        guard padding <= 2, padding == 0 || (count + padding) % 4 == 0, count % 4 != 1 else { return nil }
+        // 8 bytes take at most 11 characters (the 12th would be all padding).
+        guard count * 6 / 8 <= 8 else { return nil }
+        var value: Int64 = 0
+        var decoded = 0
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in UnsafeBufferPointer(rebasing: utf8[..<count]) {
+            let sextet = table[Int(byte)]
+            guard sextet != 0xFF else { return nil }
+            accumulator = (accumulator << 6) | UInt32(sextet)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                let next = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                // Sign-extend from the first byte, then shift the rest in.
+                value = decoded == 0 ? Int64(Int8(bitPattern: next)) : value << 8 | Int64(next)
+                decoded += 1
+            }
+        }
+        return value
+    }
+
     /// The padded base64 text of `bytes`.
     public static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []

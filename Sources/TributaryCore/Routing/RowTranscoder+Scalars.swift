@@ -22,15 +22,8 @@ extension RowTranscoder {
             guard bytes[start] == UInt8(ascii: "\""), let string = input.skipString(start), !string.escaped,
                 scale.magnitude <= ValueConverter.maxScale.magnitude
             else { return nil }
-            scratch.removeAll(keepingCapacity: true)
-            guard Base64.decode(utf8: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(string.end - 1)]), into: &scratch),
-                scratch.count <= 8
+            guard let unscaled = Base64.decodeInteger(utf8: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(string.end - 1)]))
             else { return nil }
-            var unscaled: Int64 = 0
-            for (index, byte) in scratch.enumerated() {
-                // Sign-extend from the first byte, then shift the rest in.
-                unscaled = index == 0 ? Int64(Int8(bitPattern: byte)) : unscaled << 8 | Int64(byte)
-            }
             let quoted = options.decimalFormat == .string
             if quoted { writer.bytes.append(UInt8(ascii: "\"")) }
             Self.appendDecimal(unscaled, scale: scale, to: &writer.bytes)
