@@ -24,28 +24,9 @@ public enum Base64 {
     /// Appends the bytes the base64 text `utf8` encodes to `out`; `false`
     /// (with `out` in an unspecified state) when it is not valid base64.
     static func decode(utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-        var count = utf8.count
-        var padding = 0
-        while count > 0, utf8[count - 1] == UInt8(ascii: "=") {
-            count -= 1
-            padding += 1
-        }
-        guard padding <= 2, padding == 0 || (count + padding) % 4 == 0, count % 4 != 1 else { return false }
+        guard let count = unpaddedCount(utf8) else { return false }
         out.reserveCapacity(out.count + count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in UnsafeBufferPointer(rebasing: utf8[..<count]) {
-            let value = table[Int(byte)]
-            guard value != 0xFF else { return false }
-            accumulator = (accumulator << 6) | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        // Leftover bits of a short last quantum are ignored, as Java's decoder does.
-        return true
+        return forEachByte(of: UnsafeBufferPointer(rebasing: utf8[..<count])) { out.append($0) }
     }
 
     /// The big-endian two's-complement integer the base64 text `utf8`
@@ -56,6 +37,21 @@ public enum Base64 {
     /// Equal to decoding and then sign-extending from the first byte, with
     /// no buffer: the streaming route's decimals take this.
     static func decodeInteger(utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
+        // 8 bytes take at most 11 characters (a 12th would start a 9th byte).
+        guard let count = unpaddedCount(utf8), count * 6 / 8 <= 8 else { return nil }
+        var value: Int64 = 0
+        var first = true
+        let valid = forEachByte(of: UnsafeBufferPointer(rebasing: utf8[..<count])) { byte in
+            // Sign-extend from the first byte, then shift the rest in.
+            value = first ? Int64(Int8(bitPattern: byte)) : value << 8 | Int64(byte)
+            first = false
+        }
+        return valid ? value : nil
+    }
+
+    /// How many characters of `utf8` come before its `=` padding, or `nil`
+    /// when the padding (or the length) cannot be base64's.
+    private static func unpaddedCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int? {
         var count = utf8.count
         var padding = 0
         while count > 0, utf8[count - 1] == UInt8(ascii: "=") {
@@ -63,26 +59,27 @@ public enum Base64 {
             padding += 1
         }
         guard padding <= 2, padding == 0 || (count + padding) % 4 == 0, count % 4 != 1 else { return nil }
-        // 8 bytes take at most 11 characters (the 12th would be all padding).
-        guard count * 6 / 8 <= 8 else { return nil }
-        var value: Int64 = 0
-        var decoded = 0
+        return count
+    }
+
+    /// Calls `body` with each byte the unpadded base64 `text` encodes;
+    /// `false` at the first character outside the alphabet. Leftover bits of
+    /// a short last quantum are ignored, as Java's decoder does.
+    @inline(__always)
+    private static func forEachByte(of text: UnsafeBufferPointer<UInt8>, _ body: (UInt8) -> Void) -> Bool {
         var accumulator: UInt32 = 0
         var bits = 0
-        for byte in UnsafeBufferPointer(rebasing: utf8[..<count]) {
-            let sextet = table[Int(byte)]
-            guard sextet != 0xFF else { return nil }
-            accumulator = (accumulator << 6) | UInt32(sextet)
+        for byte in text {
+            let value = table[Int(byte)]
+            guard value != 0xFF else { return false }
+            accumulator = (accumulator << 6) | UInt32(value)
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                let next = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                // Sign-extend from the first byte, then shift the rest in.
-                value = decoded == 0 ? Int64(Int8(bitPattern: next)) : value << 8 | Int64(next)
-                decoded += 1
+                body(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
             }
         }
-        return value
+        return true
     }
 
     /// The padded base64 text of `bytes`.
