@@ -9,7 +9,7 @@ import CMalloc
 /// 24,000-record drain), and every one of them takes the address space's lock
 /// that the broker threads' page faults need. Growing heaps `topPad` at a time,
 /// and keeping allocations under `mmapThreshold` in the heaps, cut that to
-/// about 40 calls and the drain's CPU by about a fifth (Benchmarks/README.md,
+/// about 700 calls and the drain's CPU by about 15 % (Benchmarks/README.md,
 /// "Allocator").
 ///
 /// Contract: `apply` changes nothing when `GLIBC_TUNABLES` already sets any
@@ -17,11 +17,12 @@ import CMalloc
 /// other than glibc. Call it once, before the connectors start: a thread that
 /// allocates meanwhile sees the old or the new settings, and either is safe.
 /// Peak RSS in steady state does not move (the benchmark's memory mode: about
-/// 100 MB with and without); a short drain's peak rises by about 25 MB,
-/// because the heaps keep their padding.
+/// 95–105 MB with and without); a short drain's peak rises by about 15 MB,
+/// since freed fetch buffers stay in the heaps for reuse. A 16 MB pad drained
+/// no faster than 4 MB and kept about 12 MB more.
 public enum AllocatorTuning {
     /// Extra bytes each heap grows by, and keeps when it shrinks.
-    public static let topPad = 16 << 20
+    public static let topPad = 4 << 20
     /// Allocations from this size up get their own mapping; smaller ones,
     /// librdkafka's fetch buffers included, come from the heaps.
     public static let mmapThreshold = 32 << 20
