@@ -17,15 +17,17 @@ import CMalloc
 /// other than glibc. Call it once, before the connectors start: a thread that
 /// allocates meanwhile sees the old or the new settings, and either is safe.
 /// Peak RSS in steady state does not move (the benchmark's memory mode: about
-/// 95–105 MB with and without); a short drain's peak rises by about 15 MB,
-/// since freed fetch buffers stay in the heaps for reuse. A 16 MB pad drained
-/// no faster than 4 MB and kept about 12 MB more.
+/// 85–105 MB with and without); a short drain's peak rises by about 5 MB,
+/// since freed fetch buffers below `mmapThreshold` stay in the heaps for
+/// reuse. A 16 MB pad drained no faster than 4 MB and kept about 12 MB more;
+/// a 32 MB threshold was no faster than 4 MB and kept about 11 MB more.
 public enum AllocatorTuning {
     /// Extra bytes each heap grows by, and keeps when it shrinks.
     public static let topPad = 4 << 20
-    /// Allocations from this size up get their own mapping; smaller ones,
-    /// librdkafka's fetch buffers included, come from the heaps.
-    public static let mmapThreshold = 32 << 20
+    /// Allocations from this size up get their own mapping, returned to the
+    /// system when freed: the largest of librdkafka's fetch buffers. Smaller
+    /// ones come from the heaps and are reused there.
+    public static let mmapThreshold = 4 << 20
 
     /// What `apply` did.
     public enum Outcome: Equatable, Sendable {

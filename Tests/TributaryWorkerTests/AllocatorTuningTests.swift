@@ -16,7 +16,7 @@ import Testing
     @Test func applies_both_settings_on_glibc() {
         let outcome = AllocatorTuning.apply(environment: ["GLIBC_TUNABLES": "glibc.rtld.nns=2"])
         #if canImport(Glibc)
-        #expect(outcome == .applied(topPad: 4 << 20, mmapThreshold: 32 << 20))
+        #expect(outcome == .applied(topPad: 4 << 20, mmapThreshold: 4 << 20))
         #else
         #expect(outcome == .unavailable)
         #endif
