@@ -9,7 +9,7 @@ import CMalloc
 /// 24,000-record drain), and every one of them takes the address space's lock
 /// that the broker threads' page faults need. Growing heaps `topPad` at a time,
 /// and keeping allocations under `mmapThreshold` in the heaps, cut that to
-/// about 700 calls and the drain's CPU by about 15 % (Benchmarks/README.md,
+/// 5–390 calls and the drain's CPU by about 15 % (Benchmarks/README.md,
 /// "Allocator").
 ///
 /// Contract: `apply` changes nothing when `GLIBC_TUNABLES` already sets any
