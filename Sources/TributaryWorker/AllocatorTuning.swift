@@ -12,8 +12,10 @@ import CMalloc
 /// 5–390 calls and the drain's CPU by about 15 % (Benchmarks/README.md,
 /// "Allocator").
 ///
-/// Contract: `apply` changes nothing when `GLIBC_TUNABLES` already sets any
-/// `glibc.malloc.` tunable (the operator's choice wins), nor on a C library
+/// Contract: `apply` changes nothing when the environment already sets
+/// glibc's allocator, through a `glibc.malloc.` tunable in `GLIBC_TUNABLES`
+/// or one of glibc's older `MALLOC_` variables (`MALLOC_ARENA_MAX`,
+/// `MALLOC_TOP_PAD_`, ...): the operator's choice wins. Nor on a C library
 /// other than glibc. Call it once, before the connectors start: a thread that
 /// allocates meanwhile sees the old or the new settings, and either is safe.
 /// Peak RSS in steady state does not move (the benchmark's memory mode: about
@@ -32,21 +34,24 @@ public enum AllocatorTuning {
     /// What `apply` did.
     public enum Outcome: Equatable, Sendable {
         case applied(topPad: Int, mmapThreshold: Int)
-        /// `GLIBC_TUNABLES` sets the allocator: left as the operator set it.
+        /// The environment sets the allocator: left as the operator set it.
         case leftToEnvironment
         /// Not glibc, or glibc refused a setting.
         case unavailable
     }
 
-    /// Whether `GLIBC_TUNABLES` (its value, or nil when unset) sets any malloc tunable.
-    public static func environmentSetsAllocator(_ tunables: String?) -> Bool {
-        guard let tunables else { return false }
+    /// Whether `environment` sets glibc's allocator: a `glibc.malloc.`
+    /// tunable in `GLIBC_TUNABLES`, or a variable glibc reads by its older
+    /// names, all of which start with `MALLOC_`.
+    public static func environmentSetsAllocator(_ environment: [String: String]) -> Bool {
+        if environment.keys.contains(where: { $0.hasPrefix("MALLOC_") }) { return true }
+        guard let tunables = environment["GLIBC_TUNABLES"] else { return false }
         return tunables.split(separator: ":").contains { $0.hasPrefix("glibc.malloc.") }
     }
 
     /// Applies `topPad` and `mmapThreshold` unless the environment sets the allocator.
     public static func apply(environment: [String: String]) -> Outcome {
-        if environmentSetsAllocator(environment["GLIBC_TUNABLES"]) { return .leftToEnvironment }
+        if environmentSetsAllocator(environment) { return .leftToEnvironment }
         #if canImport(Glibc)
         // mallopt returns 1 on success. Either call turns off glibc's moving
         // mmap threshold, which is why both are set together.

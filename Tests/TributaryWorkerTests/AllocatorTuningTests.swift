@@ -3,14 +3,26 @@ import Testing
 
 @Suite struct AllocatorTuningTests {
     @Test func malloc_tunables_in_the_environment_win() {
-        #expect(AllocatorTuning.environmentSetsAllocator("glibc.malloc.arena_max=2"))
-        #expect(AllocatorTuning.environmentSetsAllocator("glibc.rtld.nns=2:glibc.malloc.top_pad=0"))
-        #expect(!AllocatorTuning.environmentSetsAllocator(nil))
-        #expect(!AllocatorTuning.environmentSetsAllocator(""))
-        #expect(!AllocatorTuning.environmentSetsAllocator("glibc.rtld.nns=2:glibc.pthread.rseq=0"))
+        func sets(_ tunables: String?) -> Bool {
+            AllocatorTuning.environmentSetsAllocator(tunables.map { ["GLIBC_TUNABLES": $0] } ?? [:])
+        }
+        #expect(sets("glibc.malloc.arena_max=2"))
+        #expect(sets("glibc.rtld.nns=2:glibc.malloc.top_pad=0"))
+        #expect(!sets(nil))
+        #expect(!sets(""))
+        #expect(!sets("glibc.rtld.nns=2:glibc.pthread.rseq=0"))
         // A value that merely mentions malloc is not a malloc tunable.
-        #expect(!AllocatorTuning.environmentSetsAllocator("glibc.rtld.optional_static_tls=glibc.malloc.x"))
+        #expect(!sets("glibc.rtld.optional_static_tls=glibc.malloc.x"))
         #expect(AllocatorTuning.apply(environment: ["GLIBC_TUNABLES": "glibc.malloc.tcache_count=0"]) == .leftToEnvironment)
+    }
+
+    /// glibc still reads its older variables (`MALLOC_ARENA_MAX`,
+    /// `MALLOC_TOP_PAD_`, ...); an operator who set one keeps the allocator as set.
+    @Test func older_malloc_variables_win_too() {
+        #expect(AllocatorTuning.environmentSetsAllocator(["MALLOC_ARENA_MAX": "2"]))
+        #expect(AllocatorTuning.environmentSetsAllocator(["MALLOC_TOP_PAD_": "0", "PATH": "/bin"]))
+        #expect(!AllocatorTuning.environmentSetsAllocator(["PATH": "/bin", "MY_MALLOC_NOTE": "x"]))
+        #expect(AllocatorTuning.apply(environment: ["MALLOC_MMAP_THRESHOLD_": "131072"]) == .leftToEnvironment)
     }
 
     @Test func applies_both_settings_on_glibc() {

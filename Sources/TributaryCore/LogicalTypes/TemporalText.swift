@@ -124,7 +124,7 @@ public enum TemporalText {
 /// 64 bytes hold the longest text written here: a sign, a year of up to 19
 /// digits (the whole `Int64` range), `-MM-DDTHH:mm:ss.` and 9 fraction
 /// digits, and `Z`. Writing more is a programming error (checked).
-struct ShortText {
+private struct ShortText {
     private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private(set) var count = 0
 
