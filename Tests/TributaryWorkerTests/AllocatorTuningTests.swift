@@ -25,12 +25,26 @@ import Testing
         #expect(AllocatorTuning.apply(environment: ["MALLOC_MMAP_THRESHOLD_": "131072"]) == .leftToEnvironment)
     }
 
-    @Test func applies_both_settings_on_glibc() {
+    @Test func applies_all_three_settings_on_glibc() {
         let outcome = AllocatorTuning.apply(environment: ["GLIBC_TUNABLES": "glibc.rtld.nns=2"])
         #if canImport(Glibc)
-        #expect(outcome == .applied(topPad: 4 << 20, mmapThreshold: 4 << 20))
+        #expect(outcome == .applied(topPad: 4 << 20, mmapThreshold: 32 << 20, trimThreshold: 64 << 20))
         #else
         #expect(outcome == .unavailable)
         #endif
+    }
+
+    /// A fetch response of 8 partitions' worth (8 MB and more) must come from
+    /// the heaps, where the next one reuses it, not from a mapping of its own
+    /// that is handed back and faulted in again.
+    @Test func a_fetch_response_sized_allocation_comes_from_the_heap() {
+        guard case .applied = AllocatorTuning.apply(environment: [:]) else { return }
+        let size = 12 << 20
+        let before = AllocatorTuning.bytesInOwnMappings()
+        let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { block.deallocate() }
+        block.storeBytes(of: 1, as: UInt8.self)
+        // Other tests may map or unmap meanwhile; none maps 12 MB at once.
+        #expect(AllocatorTuning.bytesInOwnMappings() - before < size)
     }
 }
