@@ -24,7 +24,7 @@ import CMalloc
 /// up to 32 MB, and the trim threshold to twice that), but setting `topPad`
 /// turns them off, so all three are set. With `topPad` and a fixed 4 MB
 /// threshold (2cd7c0f to 1d407d6), a 600,000-event steady drain took
-/// 378,000–409,000 page faults and 1.25–1.31 CPU-s per 100 k events; with
+/// 336,000–442,000 page faults and 1.20–1.47 CPU-s per 100 k events; with
 /// these settings 17,000–21,000 faults and 0.93–1.07 CPU-s
 /// (Benchmarks/README.md, "Allocator").
 ///
