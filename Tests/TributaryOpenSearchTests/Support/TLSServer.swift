@@ -40,7 +40,9 @@ final class TLSServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         do {
-            try await waitUntilListening(deadline: .now + .seconds(10))
+            // Generous: a loaded 2-core machine (the whole suite in parallel)
+            // once took more than 10 s to get s_server listening.
+            try await waitUntilListening(deadline: .now + .seconds(30))
         } catch {
             await stop()
             throw error
