@@ -143,11 +143,8 @@ extension JSONValidator {
     /// after the closing quote and the number of bytes written, or `nil` when
     /// the string is not valid.
     ///
-    /// Copies while it scans: each 16-byte block (or 8-byte word) is stored
-    /// to `out` as it is tested, and only the bytes before a stop count as
-    /// written. A block is stored only while 16 input bytes remain (a word
-    /// while 8 do), and `out` never runs ahead of the input, so every store
-    /// stays inside the room asked for. A Json
+    /// Copies while it scans (`copyToStop`); the output never runs ahead of
+    /// the input, so every store stays inside the room asked for. A Json
     /// column's text is mostly short runs between escaped quotes, so `\"`,
     /// `\\` and `\/` are handled in the loop; other escapes go through
     /// `skipEscape` and `writeEscape`.
@@ -159,49 +156,7 @@ extension JSONValidator {
         var cursor = contentStart
         var written = 0
         while true {
-            // Find the next stop, copying the bytes before it: 16 at a time,
-            // then a word, then byte by byte.
-            var found = false
-            #if _endian(little)
-            while cursor + 16 <= count {
-                let block = UnsafeRawPointer(source + cursor).loadUnaligned(as: SIMD16<UInt8>.self)
-                UnsafeMutableRawPointer(out + written).storeBytes(of: block, as: SIMD16<UInt8>.self)
-                let stop = JSONStringScan.firstStop(in: block, seen: &seen)
-                cursor += stop
-                written += stop
-                if stop < 16 {
-                    found = true
-                    break
-                }
-            }
-            #endif
-            while !found, cursor + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(source + cursor).loadUnaligned(as: UInt64.self))
-                UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
-                let stops = JSONStringScan.stopMask(word)
-                if stops != 0 {
-                    let stop = stops.trailingZeroBitCount >> 3
-                    seen |= word & ((1 << (UInt64(truncatingIfNeeded: stop) << 3)) &- 1)
-                    cursor += stop
-                    written += stop
-                    found = true
-                } else {
-                    seen |= word
-                    cursor += 8
-                    written += 8
-                }
-            }
-            if !found {
-                while cursor < count {
-                    let byte = source[cursor]
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                    seen |= UInt64(byte)
-                    out[written] = byte
-                    cursor += 1
-                    written += 1
-                }
-                guard cursor < count else { return nil }
-            }
+            guard copyToStop(from: &cursor, to: out, written: &written, seen: &seen) else { return nil }
             switch source[cursor] {
             case UInt8(ascii: "\""):
                 if let maxStringBytes = limits.maxStringBytes, cursor - contentStart > maxStringBytes { return nil }
@@ -224,6 +179,58 @@ extension JSONValidator {
                 return nil  // a control byte
             }
         }
+    }
+
+    /// Copies string content from `cursor` to `out + written` up to the next
+    /// stop byte (`"`, `\` or a control byte; see `JSONStringScan`), leaving
+    /// `cursor` on it; `seen` collects the OR of the bytes passed over.
+    /// Returns `false` when the input ends first.
+    ///
+    /// Copies while it scans: each 16-byte block (or 8-byte word) is stored
+    /// to `out + written` as it is tested, and only the bytes before the stop
+    /// count as written. A block is stored only while 16 input bytes remain
+    /// (a word while 8 do), so a caller whose output never runs ahead of its
+    /// input (`written` no larger than `cursor` minus a fixed start) and whose
+    /// room reaches as far past that start as the input does never has a
+    /// store land outside the room.
+    @inline(__always)
+    func copyToStop(from cursor: inout Int, to out: UnsafeMutablePointer<UInt8>, written: inout Int, seen: inout UInt64) -> Bool {
+        guard let source = input.baseAddress else { return false }
+        let count = input.count
+        #if _endian(little)
+        while cursor + 16 <= count {
+            let block = UnsafeRawPointer(source + cursor).loadUnaligned(as: SIMD16<UInt8>.self)
+            UnsafeMutableRawPointer(out + written).storeBytes(of: block, as: SIMD16<UInt8>.self)
+            let stop = JSONStringScan.firstStop(in: block, seen: &seen)
+            cursor += stop
+            written += stop
+            if stop < 16 { return true }
+        }
+        #endif
+        while cursor + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(source + cursor).loadUnaligned(as: UInt64.self))
+            UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+            let stops = JSONStringScan.stopMask(word)
+            if stops != 0 {
+                let stop = stops.trailingZeroBitCount >> 3
+                seen |= word & ((1 << (UInt64(truncatingIfNeeded: stop) << 3)) &- 1)
+                cursor += stop
+                written += stop
+                return true
+            }
+            seen |= word
+            cursor += 8
+            written += 8
+        }
+        while cursor < count {
+            let byte = source[cursor]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return true }
+            seen |= UInt64(byte)
+            out[written] = byte
+            cursor += 1
+            written += 1
+        }
+        return false
     }
 
     /// Writes what the complete, valid escape at `backslash` stands for at

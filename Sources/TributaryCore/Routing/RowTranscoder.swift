@@ -173,7 +173,13 @@ struct RowTranscoder {
         // that is only reserved costs nothing until it is written.
         let room = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: input.input.count - start)
         defer { room.deallocate() }
-        guard let base = room.baseAddress, let (stringEnd, count) = input.decodeString(validating: start, to: base) else { return nil }
+        guard let base = room.baseAddress else { return nil }
+        // The common shape in one pass; everything else decoded, then compacted.
+        if let (stringEnd, count) = input.writeEmbeddedCompact(stringAt: start, embedded: JSONLimits(), to: base) {
+            writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: room[0..<count]))
+            return stringEnd
+        }
+        guard let (stringEnd, count) = input.decodeString(validating: start, to: base) else { return nil }
         let text = UnsafeBufferPointer(rebasing: room[0..<count])
         guard !UnavailableValue.isPlaceholder(text) else { return nil }
         let mark = writer.bytes.count

@@ -241,7 +241,12 @@ struct JSONValidatorTests {
 
     /// The same JSON with whitespace around every structural byte.
     static func spaceOut(_ compact: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x20]
+        [0x20] + space(compact, after: [0x0A, 0x20, 0x09]) + [0x0D, 0x0A]
+    }
+
+    /// The same JSON with `spacing` after each `{`, `[`, `,` and `:` outside strings.
+    static func space(_ compact: [UInt8], after spacing: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
         var inString = false
         var escaped = false
         for byte in compact {
@@ -252,11 +257,10 @@ struct JSONValidatorTests {
             }
             switch byte {
             case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":"): out.append(contentsOf: [0x0A, 0x20, 0x09])
+            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":"): out.append(contentsOf: spacing)
             default: break
             }
         }
-        out.append(contentsOf: [0x0D, 0x0A])
         return out
     }
 }
