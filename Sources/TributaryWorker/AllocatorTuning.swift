@@ -2,31 +2,30 @@ import CMalloc
 
 /// How the worker sets up glibc's allocator before it starts any thread.
 ///
-/// A worker's memory turns over about as fast as it reads: every fetch
-/// response librdkafka receives (up to `max.partition.fetch.bytes` for each of
-/// a broker's partitions, 8 MB with 8 partitions per broker) is one
-/// allocation, freed once the pipeline has routed its records. Three settings
-/// keep that memory in the process instead of handing it back and faulting it
-/// in again:
+/// A worker's memory turns over about as fast as it reads: fetch responses,
+/// routed documents and bulk bodies are allocated and freed continuously.
+/// Three settings keep the heaps from handing memory back only to fault it
+/// in again, while the largest buffers still go back to the system:
 ///
 /// - `topPad`: heaps grow 4 MB at a time. glibc otherwise grows each thread's
 ///   heap by just the bytes each allocation needs, one `mprotect` at a time
 ///   (about 2,200 in a 24,000-record drain), each taking the address space's
 ///   lock the broker threads' page faults need.
-/// - `mmapThreshold`: allocations up to 32 MB, fetch responses included, come
-///   from the heaps, where a freed one is reused by the next.
+/// - `mmapThreshold`: allocations from 4 MB up (librdkafka's larger fetch
+///   responses: up to `max.partition.fetch.bytes` for each of a broker's
+///   partitions) get mappings of their own and go back to the system when
+///   freed, so a backlog's prefetch does not stay in the heaps.
 /// - `trimThreshold`: a heap keeps up to 64 MB free at its top instead of
-///   returning everything past 128 KB, so the next response lands in pages
-///   already mapped.
+///   returning everything past 128 KB, so what it freed is reused in place.
 ///
-/// glibc's own moving thresholds do much the same after the first fetch
-/// response is freed (the mmap threshold rises to the largest mapping freed,
-/// up to 32 MB, and the trim threshold to twice that), but setting `topPad`
-/// turns them off, so all three are set. With `topPad` and a fixed 4 MB
-/// threshold (2cd7c0f to 1d407d6), a 600,000-event steady drain took
-/// 336,000–442,000 page faults and 1.20–1.47 CPU-s per 100 k events; with
-/// these settings 17,000–21,000 faults and 0.93–1.07 CPU-s
-/// (Benchmarks/README.md, "Allocator").
+/// Setting `topPad` turns off glibc's moving thresholds, which would
+/// otherwise rise to the largest mapping freed (up to 32 MB) and keep fetch
+/// responses in the heaps. That halves the page faults of a steady drain
+/// again but costs memory on a large backlog: draining a 274 MB backlog, peak
+/// RSS was 194–265 MB with a 32 MB threshold against 183–198 MB with these
+/// settings and 134–206 MB with the earlier default trim (Benchmarks/README.md,
+/// "Allocator"). In a 600,000-event steady drain these settings took 62,000–
+/// 89,000 page faults against 336,000–442,000 with the default trim.
 ///
 /// Contract: `apply` changes nothing when the environment already sets
 /// glibc's allocator, through a `glibc.malloc.` tunable in `GLIBC_TUNABLES`
@@ -34,20 +33,14 @@ import CMalloc
 /// `MALLOC_TOP_PAD_`, ...): the operator's choice wins. Nor on a C library
 /// other than glibc. Call it once, before the connectors start: a thread that
 /// allocates meanwhile sees the old or the new settings, and either is safe.
-/// Memory stays bounded: a heap holds at most what it once had in use plus
-/// `trimThreshold`, and in-use memory is bounded by the prefetch and the
-/// pipeline's limits. The steady drain's peak RSS was 96–110 MB with these
-/// settings against 96–99 MB with the earlier 4 MB threshold; a short
-/// backlog drain's peak rose by about 8 MB.
+/// A heap holds at most what it once had in use plus `trimThreshold`.
 public enum AllocatorTuning {
     /// Extra bytes each heap grows by, and keeps when it shrinks.
     public static let topPad = 4 << 20
     /// Allocations from this size up get their own mapping, returned to the
-    /// system when freed; smaller ones come from the heaps and are reused
-    /// there. glibc's largest accepted value on 64-bit.
-    public static let mmapThreshold = 32 << 20
-    /// Free bytes at a heap's top beyond which glibc returns them: twice
-    /// `mmapThreshold`, as glibc's own moving threshold would set it.
+    /// system when freed; smaller ones come from the heaps and are reused there.
+    public static let mmapThreshold = 4 << 20
+    /// Free bytes at a heap's top beyond which glibc returns them to the system.
     public static let trimThreshold = 64 << 20
 
     /// What `apply` did.
