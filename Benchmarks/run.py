@@ -21,6 +21,9 @@ What it does, on loopback only:
 6. osmem: Tributary draining into osmem-server (the slow emulator) with 1 and
    4 bulk requests in flight: events/s, the server's and Tributary's CPU, and
    how many requests Tributary keeps in flight (bench/osmem.py).
+7. backlog (opt-in, `--modes backlog`): Tributary draining a topic loaded
+   before it starts and larger than librdkafka's 128 MB prefetch (64,000
+   records over 64 partitions, 274 MB): its peak RSS and events/s.
 
 Writes a JSON result file and prints a table. With --ci, exits 1 when
 Tributary's events/s is below 3× the Python sink's.
@@ -47,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import workload  # noqa: E402
-from bench.modes import measure_latency, measure_memory  # noqa: E402
+from bench.modes import measure_backlog, measure_latency, measure_memory  # noqa: E402
 from bench.osmem import measure_osmem, report as osmem_report  # noqa: E402
 from bench.processes import Endpoint, Kafka, log, produce  # noqa: E402
 from bench.throughput import derive, endpoint_ceiling, measure_kcat, measure_sink, perf_summary  # noqa: E402
@@ -75,6 +78,9 @@ def main() -> int:
     ap.add_argument("--modes", default="ceiling,throughput,latency,memory,osmem")
     ap.add_argument("--osmem-events", type=int, default=12_000, help="records drained into osmem-server (osmem mode)")
     ap.add_argument("--memory-events", type=int, help="default 1000000, --ci 60000")
+    ap.add_argument("--backlog-events", type=int, default=64_000,
+                    help="records loaded for the backlog mode (opt-in: --modes backlog), over --backlog-partitions")
+    ap.add_argument("--backlog-partitions", type=int, default=64)
     ap.add_argument("--latency-rate", type=float, default=5000)
     ap.add_argument("--latency-seconds", type=float, help="default 20, --ci 5")
     ap.add_argument("--repeat", type=int, default=None,
@@ -234,6 +240,12 @@ def main() -> int:
             if mem["lost_items"]:
                 log(f"  WARNING: {mem['lost_items']} items never arrived (aged out of the mock's retention)")
             results["memory"] = mem
+        if "backlog" in modes:
+            log(f"backlog: tributary draining {args.backlog_events} records loaded over {args.backlog_partitions} partitions")
+            backlog = measure_backlog(kafka, endpoint, workdir, bin_dir, args.backlog_events, args.backlog_partitions)
+            log(f"  {backlog['bytes'] / 1e6:.0f} MB, peak RSS {backlog['peak_rss_kb'] / 1024:.0f} MB, "
+                f"{backlog['events_per_s']:,.0f} events/s")
+            results["backlog"] = backlog
         if "osmem" in modes:
             results["osmem"] = []
             for in_flight in (1, 4):
@@ -265,6 +277,11 @@ def main() -> int:
         m = results["memory"]
         print(f"Memory: Tributary peak RSS {m['peak_rss_kb'] / 1024:.0f} MB draining {m['events']:,} events "
               f"({m['events_per_s']:,.0f} events/s, backlog <= {m['max_backlog_items']:,} items)")
+    if "backlog" in results:
+        b = results["backlog"]
+        print(f"Backlog: Tributary peak RSS {b['peak_rss_kb'] / 1024:.0f} MB draining {b['events']:,} loaded records "
+              f"({b['bytes'] / 1e6:.0f} MB over {b['partitions']} partitions, {b['events_per_s']:,.0f} events/s"
+              f"{', ' + str(b['lost_items']) + ' items lost' if b['lost_items'] else ''})")
     for run in results.get("osmem", []):
         print(osmem_report(run))
     if args.ci and "ratios" in results:

@@ -1,4 +1,4 @@
-"""The latency (freshness) and memory modes."""
+"""The latency (freshness), memory and backlog modes."""
 from __future__ import annotations
 
 import os
@@ -69,54 +69,108 @@ def wait_for_items(endpoint: Endpoint, items: int, stall_s: float) -> int:
         time.sleep(0.05)
 
 
-def measure_memory(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Path, events: int,
-                   max_lag: int) -> dict:
-    topic = "bench.memory"
-    kafka.create_topic(topic, 24)
+class RSSSampler:
+    """Samples a process's VmRSS every 250 ms on a thread, while in a `with`."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.samples: list[tuple[float, int]] = []
+        self._halt = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                self.samples.append((time.monotonic(), status_kb(self.pid, "VmRSS")))
+            except OSError:
+                return
+            self._halt.wait(0.25)
+
+    def __enter__(self) -> "RSSSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._halt.set()
+
+    @property
+    def median_kb(self) -> int:
+        rss = sorted(kb for _, kb in self.samples)
+        return rss[len(rss) // 2] if rss else 0
+
+
+def start_tributary(prefix: str, kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Path,
+                    topic: str) -> tuple[subprocess.Popen, object]:
+    """Resets the endpoint and starts `tributary run` on `topic` with a fresh
+    connector (and group); returns the process and its open log file."""
     endpoint.reset()
-    name = f"mem-{int(time.time()) % 10**6}"
+    name = f"{prefix}-{int(time.time()) % 10**6}"
     logfile = open(workdir / f"{name}.log", "wb")
     proc = subprocess.Popen([str(bin_dir / "tributary"), "run", "--config",
                              str(connector_file(workdir, name, kafka, endpoint, topic))],
                             stdout=logfile, stderr=subprocess.STDOUT)
-    samples: list[tuple[float, int]] = []
-    halt = threading.Event()
+    return proc, logfile
 
-    def sample():
-        while not halt.is_set():
-            try:
-                samples.append((time.monotonic(), status_kb(proc.pid, "VmRSS")))
-            except OSError:
-                return
-            halt.wait(0.25)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+def measure_memory(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Path, events: int,
+                   max_lag: int) -> dict:
+    topic = "bench.memory"
+    kafka.create_topic(topic, 24)
+    proc, logfile = start_tributary("mem", kafka, endpoint, workdir, bin_dir, topic)
     try:
-        sampler.start()
-        t0 = time.monotonic()
-        sent = produce(kafka, "continuous", topic, "--events", str(events), "--endpoint", endpoint.url,
-                       "--max-lag", str(max_lag), "--seed", "11", timeout=1800)
-        received = wait_for_items(endpoint, sent["items"], stall_s=15)
-        cpu = cpu_seconds(proc.pid)
-        faults = minor_faults(proc.pid)
-        hwm = status_kb(proc.pid, "VmHWM")
-        st = endpoint.stats()
-        elapsed = st["last_item_mono_us"] / 1e6 - t0  # to the last item, not to the end of a stall wait
+        with RSSSampler(proc.pid) as sampler:
+            t0 = time.monotonic()
+            sent = produce(kafka, "continuous", topic, "--events", str(events), "--endpoint", endpoint.url,
+                           "--max-lag", str(max_lag), "--seed", "11", timeout=1800)
+            received = wait_for_items(endpoint, sent["items"], stall_s=15)
+            cpu = cpu_seconds(proc.pid)
+            faults = minor_faults(proc.pid)
+            hwm = status_kb(proc.pid, "VmHWM")
+            st = endpoint.stats()
+            elapsed = st["last_item_mono_us"] / 1e6 - t0  # to the last item, not to the end of a stall wait
     finally:
-        halt.set()
         stop(proc)
         logfile.close()
-    rss = [kb for _, kb in samples]
+    samples = sampler.samples
     return {"loadavg_1m_after": os.getloadavg()[0],
             "events": sent["records"], "items": st["items"], "bytes": sent["bytes"], "max_backlog_items": max_lag,
             "producer_paused_s": sent.get("paused_s"), "seconds": elapsed,
             "events_per_s": sent["records"] / elapsed, "cpu_s": cpu,
             "cpu_s_per_100k": cpu / sent["records"] * 1e5, "minor_faults": faults, "peak_rss_kb": hwm,
-            "rss_median_kb": sorted(rss)[len(rss) // 2] if rss else 0,
-            "rss_samples": len(rss), "conflicts": st["conflicts"],
+            "rss_median_kb": sampler.median_kb,
+            "rss_samples": len(samples), "conflicts": st["conflicts"],
             # Items that never arrived: records that aged out of the mock's
             # retention before the sink fetched them (offset reset).
             "lost_items": sent["items"] - received,
             # RSS over time, about one point a second: growth that follows the
             # event count rather than the backlog points at a leak.
             "rss_series_mb": [(round(t - samples[0][0], 1), kb // 1024) for t, kb in samples[::4]]}
+
+
+def measure_backlog(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Path, events: int,
+                    partitions: int) -> dict:
+    """Tributary draining a backlog loaded before it starts and larger than
+    librdkafka's prefetch bound (`queued.max.messages.kbytes`, 128 MB): the
+    memory mode's producer keeps its backlog under 10,000 items, and the
+    throughput topic (102 MB) fits in the prefetch, so neither shows what a
+    real backlog does to peak RSS. The mock keeps a few MB a partition, hence
+    the many partitions."""
+    topic = "bench.backlog"
+    kafka.create_topic(topic, partitions)
+    loaded = produce(kafka, "load", topic, "--events", str(events), "--partitions", str(partitions), "--seed", "2",
+                     timeout=1800)
+    proc, logfile = start_tributary("backlog", kafka, endpoint, workdir, bin_dir, topic)
+    try:
+        with RSSSampler(proc.pid) as sampler:
+            received = wait_for_items(endpoint, loaded["items"], stall_s=15)
+            cpu = cpu_seconds(proc.pid)
+            hwm = status_kb(proc.pid, "VmHWM")
+            st = endpoint.stats()
+    finally:
+        stop(proc)
+        logfile.close()
+    steady_s = (st["last_item_mono_us"] - st["first_item_mono_us"]) / 1e6
+    return {"loadavg_1m_after": os.getloadavg()[0], "events": loaded["records"], "items": loaded["items"],
+            "bytes": loaded["bytes"], "partitions": partitions, "lost_items": loaded["items"] - received,
+            "events_per_s": loaded["records"] / steady_s if steady_s > 0 else 0.0, "cpu_s": cpu,
+            "cpu_s_per_100k": cpu / loaded["records"] * 1e5, "peak_rss_kb": hwm, "rss_median_kb": sampler.median_kb}
