@@ -22,7 +22,7 @@ import CMalloc
 /// otherwise rise to the largest mapping freed (up to 32 MB) and keep fetch
 /// responses in the heaps. That halves the page faults of a steady drain
 /// again but costs memory on a large backlog: draining a 274 MB backlog, peak
-/// RSS was 194–265 MB with a 32 MB threshold against 183–198 MB with these
+/// RSS was 222–265 MB with a 32 MB threshold against 143–204 MB with these
 /// settings and 134–206 MB with the earlier default trim (Benchmarks/README.md,
 /// "Allocator"). In a 600,000-event steady drain these settings took 62,000–
 /// 89,000 page faults against 336,000–442,000 with the default trim.
