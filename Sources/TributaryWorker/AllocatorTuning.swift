@@ -20,12 +20,13 @@ import CMalloc
 ///
 /// Setting `topPad` turns off glibc's moving thresholds, which would
 /// otherwise rise to the largest mapping freed (up to 32 MB) and keep fetch
-/// responses in the heaps. That halves the page faults of a steady drain
-/// again but costs memory on a large backlog: draining a 274 MB backlog, peak
+/// responses in the heaps. That cuts a steady drain's page faults further
+/// but costs memory on a large backlog: draining a 274 MB backlog, peak
 /// RSS was 222–265 MB with a 32 MB threshold against 143–204 MB with these
 /// settings and 134–206 MB with the earlier default trim (Benchmarks/README.md,
 /// "Allocator"). In a 600,000-event steady drain these settings took 62,000–
-/// 89,000 page faults against 336,000–442,000 with the default trim.
+/// 89,000 page faults, a 32 MB threshold 17,000–21,000, and the default trim
+/// 336,000–442,000.
 ///
 /// Contract: `apply` changes nothing when the environment already sets
 /// glibc's allocator, through a `glibc.malloc.` tunable in `GLIBC_TUNABLES`
