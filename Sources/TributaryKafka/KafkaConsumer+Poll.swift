@@ -8,7 +8,9 @@ extension KafkaConsumer {
     /// Returns early (possibly empty) when a rebalance was recorded, on
     /// `wake()`, or on timeout. Partition-EOF events are skipped; other
     /// message-level errors are logged and skipped unless fatal, which throw
-    /// (as does a fatal instance error).
+    /// (as does a fatal instance error). A poll that empties librdkafka's
+    /// queue after it came near its prefetch bound restarts the fetchers
+    /// (`restartFetches()`, see `FetchStallWatch`).
     public func poll(maxMessages: Int, timeoutMs: Int32) throws(KafkaError) -> [KafkaMessage] {
         try pollBatch(maxMessages: maxMessages, timeoutMs: timeoutMs).copyAll()
     }
@@ -28,6 +30,7 @@ extension KafkaConsumer {
         let deadline = clock.now.advanced(by: .milliseconds(max(timeoutMs, 0)))
         messages.reserveCapacity(min(maxMessages, 512))
         topics.reserveCapacity(min(maxMessages, 512))
+        var payloadBytes = 0
 
         while messages.count < maxMessages {
             let wait = messages.isEmpty ? Self.milliseconds(until: deadline, clock: clock) : 0
@@ -36,6 +39,7 @@ extension KafkaConsumer {
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 messages.append(message)
                 topics.append(topicNames.name(of: message.pointee.rkt))
+                payloadBytes += message.pointee.len
                 continue
             }
             defer { rd_kafka_message_destroy(message) }
@@ -50,7 +54,30 @@ extension KafkaConsumer {
         }
 
         if messages.isEmpty, let fatal = context.fatalError { throw fatal }
+        noteBrokers(of: messages, topics: topics)
+        if fetchWatch.pollEnded(taken: messages.count, payloadBytes: payloadBytes, left: queuedMessages) {
+            let seeked = restartFetches()
+            if seeked > 0 {
+                fetchRestarts += 1
+                logger.trace(
+                    "fetchers restarted: the prefetch queue ran empty after nearing its bound",
+                    metadata: [KafkaLogMetadata.partitions: .stringConvertible(seeked)])
+            }
+        }
         return batch()
+    }
+
+    /// Tells `fetchWatch` which broker each run of a partition's messages
+    /// came from (a poll's messages come in runs of one partition).
+    private func noteBrokers(of messages: [UnsafeMutablePointer<rd_kafka_message_t>], topics: [String]) {
+        var previous: (topic: OpaquePointer?, partition: Int32) = (nil, -1)
+        for (index, message) in messages.enumerated() {
+            let current = (message.pointee.rkt, message.pointee.partition)
+            guard current != previous else { continue }
+            previous = current
+            fetchWatch.fetched(
+                TopicPartition(topic: topics[index], partition: current.1), from: rd_kafka_message_broker_id(message))
+        }
     }
 
     private func skipOrThrow(consumerError err: rd_kafka_resp_err_t, message: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) {

@@ -22,6 +22,7 @@ extension KafkaConsumer {
     /// `rd_kafka_incremental_assign` (cooperative). Fetching starts at the
     /// committed offsets (or `auto.offset.reset`).
     public func completeAssign(_ partitions: [TopicPartition]) throws(KafkaError) {
+        fetchWatch.assignmentChanged()
         let list = RDKafkaTopicPartitionList(partitions)
         if rebalanceProtocol == .cooperative {
             if let error = rd_kafka_incremental_assign(handle.pointer, list.pointer) { throw .consuming(error) }
@@ -33,6 +34,7 @@ extension KafkaConsumer {
     /// Answers a `.revoke` (or `.error`): `rd_kafka_assign(NULL)` (eager: drops
     /// the whole assignment) or `rd_kafka_incremental_unassign(partitions)`.
     public func completeRevoke(_ partitions: [TopicPartition]) throws(KafkaError) {
+        fetchWatch.assignmentChanged()
         if rebalanceProtocol == .cooperative {
             let list = RDKafkaTopicPartitionList(partitions)
             if let error = rd_kafka_incremental_unassign(handle.pointer, list.pointer) { throw .consuming(error) }
@@ -44,6 +46,7 @@ extension KafkaConsumer {
     /// Manual assignment outside any group rebalance, starting each partition
     /// at the given offset (or `KafkaOffset.beginning`/`.end`/`.stored`).
     public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        fetchWatch.assignmentChanged()
         let list = RDKafkaTopicPartitionList(offsets: offsets)
         try check(rd_kafka_assign(handle.pointer, list.pointer))
     }

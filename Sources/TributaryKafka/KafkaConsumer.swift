@@ -26,6 +26,10 @@ public final class KafkaConsumer: @unchecked Sendable {
     let logger: Logger
     var topicNames = TopicNameCache()
     private var closed = false
+    /// When to restart fetchers that librdkafka left idle (see `FetchStallWatch`).
+    var fetchWatch: FetchStallWatch
+    /// How many times `poll` restarted the fetchers (`restartFetches()`).
+    public internal(set) var fetchRestarts = 0
 
     /// - Parameter configuration: librdkafka property names and values;
     ///   `group.id` is required. TributaryKafka installs its own `rebalance_cb`,
@@ -36,6 +40,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         let context = ConsumerContext(logger: logger)
         let config = try RDKafkaConfig(configuration)
+        let kbytes = config.get("queued.max.messages.kbytes").flatMap { Int($0) } ?? 65536
+        let messages = config.get("queued.min.messages").flatMap { Int($0) } ?? 100_000
         config.install(context: context)
         config.withPointer { conf in
             rd_kafka_conf_set_rebalance_cb(conf, ConsumerCallbacks.rebalance)
@@ -51,6 +57,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.context = context
         self.wakeQueue = Mutex(queue)
         self.logger = logger
+        self.fetchWatch = FetchStallWatch(byteBound: kbytes * 1024, messageBound: messages)
     }
 
     deinit {
@@ -71,6 +78,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// nothing once `close` has begun. Thread-safe.
     public func wake() {
         wakeQueue.withLock { $0?.yield() }
+    }
+
+    /// Messages (and events) waiting in the consumer group queue; 0 once
+    /// `close` has begun.
+    var queuedMessages: Int {
+        wakeQueue.withLock { queue in queue.map { Int(rd_kafka_queue_length($0.pointer)) } ?? 0 }
     }
 
     /// Leaves the group (`rd_kafka_consumer_close`): blocks until the final

@@ -26,6 +26,17 @@ final class RDKafkaConfig {
         }
     }
 
+    /// The property's value as librdkafka holds it (its default when unset);
+    /// nil for an unknown property or once handed to `rd_kafka_new`.
+    func get(_ key: String) -> String? {
+        guard let pointer else { return nil }
+        var size = 0
+        guard rd_kafka_conf_get(pointer, key, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+        var value = [CChar](repeating: 0, count: size)
+        guard rd_kafka_conf_get(pointer, key, &value, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return Self.string(value)
+    }
+
     /// Installs the context as opaque plus the shared `log_cb` and `error_cb`.
     /// The caller must keep `context` alive until the instance is destroyed.
     func install(context: ClientContext) {

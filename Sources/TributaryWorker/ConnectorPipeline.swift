@@ -460,6 +460,7 @@ final class ConnectorPipeline: @unchecked Sendable {
                 "stale": "\(stats.stale)", "skipped": "\(stats.skipped)", "retried": "\(stats.retried)",
                 "dlq": "\(stats.deadLettered)", "dropped": "\(stats.dropped)", "bulks": "\(stats.bulkRequests)",
                 "inflight": "\(writers.outstanding)", "buffered": "\(outstandingRecords)", "lag": "\(lag)", "partitions": "\(partitions.count)",
+                "fetch_restarts": "\(consumer.fetchRestarts)",
                 "committed": "\(committed.joined(separator: ","))",
             ])
         if stalledConfirming || stalledCommitting {
