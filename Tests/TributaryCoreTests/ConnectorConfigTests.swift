@@ -64,6 +64,23 @@ struct ConnectorConfigTests {
         #expect(config.poisonPolicy == .stop)
         #expect(config.deadLetterTopic == nil)
         #expect(config.kafka["group.id"] == "tributary-c")
+        // Memory bounds: the prefetch, the Fetch responses, the records held.
+        #expect(config.kafka["queued.max.messages.kbytes"] == "16384")
+        #expect(config.kafka["fetch.max.bytes"] == "4194304")
+        #expect(config.batching.maxBufferedRecords == 6000)
+    }
+
+    @Test("the Fetch response bound follows a larger message.max.bytes and yields to an explicit one")
+    func fetchMaxBytes() throws {
+        func kafka(_ extra: String) throws -> [String: String] {
+            try parse(#"{"name":"c","config":{"topics":"a","kafka.bootstrap.servers":"k:9092","connection.url":"http://os:9200","#
+                + extra + "}}").kafka
+        }
+        // librdkafka rejects fetch.max.bytes below message.max.bytes.
+        #expect(try kafka(#""kafka.message.max.bytes": "10000000""#)["fetch.max.bytes"] == "10000000")
+        #expect(try kafka(#""kafka.message.max.bytes": "1000""#)["fetch.max.bytes"] == "4194304")
+        #expect(try kafka(#""kafka.fetch.max.bytes": "52428800""#)["fetch.max.bytes"] == "52428800")
+        #expect(try kafka(#""kafka.queued.max.messages.kbytes": "65536""#)["queued.max.messages.kbytes"] == "65536")
     }
 
     @Test(

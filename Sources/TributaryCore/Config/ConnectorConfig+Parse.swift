@@ -178,7 +178,7 @@ extension ConnectorConfig {
             maxBytes: try values.int("batch.max.bytes", default: 5 * 1024 * 1024, range: 1024...(512 * 1024 * 1024)),
             lingerMs: try values.int("linger.ms", default: 5, range: 0...60_000),
             maxInFlight: try values.int("max.in.flight.requests", default: 4, range: 1...64),
-            maxBufferedRecords: try values.int("max.buffered.records", default: 10_000, range: 1...10_000_000)
+            maxBufferedRecords: try values.int("max.buffered.records", default: 6000, range: 1...10_000_000)
         )
         guard batching.maxBufferedRecords >= batching.maxRecords else {
             throw ConfigError(key: "max.buffered.records", "must be at least batch.size (\(batching.maxRecords))")
@@ -248,11 +248,20 @@ extension ConnectorConfig {
         kafka["group.id"] = kafka["group.id"] ?? "tributary-\(name)"
         kafka["auto.offset.reset"] = kafka["auto.offset.reset"] ?? "earliest"
         kafka["client.id"] = kafka["client.id"] ?? "tributary-\(name)"
-        // librdkafka 2.0 stops fetching for about a second whenever its prefetch queue
-        // passes this bound (the backoff is only configurable from 2.1), so a bound
-        // the pipeline drains in a fraction of a second leaves it idle. 128 MB keeps
-        // the pipeline fed (measured in Benchmarks/README.md) and still bounds memory.
-        kafka["queued.max.messages.kbytes"] = kafka["queued.max.messages.kbytes"] ?? "131072"
+        // Memory: librdkafka prefetches up to `queued.max.messages.kbytes`, plus the
+        // Fetch responses in flight (up to `fetch.max.bytes` per broker), on top of
+        // what the pipeline holds. librdkafka 2.0 stops fetching once its queue is
+        // over the bound and would wait up to a second to go on; the consumer
+        // restarts the fetchers as soon as the queue is empty (TributaryKafka's
+        // FetchStallWatch), so a small bound no longer starves the pipeline. A
+        // million-event backlog peaked at 129-145 MB RSS with these values and
+        // 318-394 MB with librdkafka's (Benchmarks/README.md, "A million-event backlog").
+        kafka["queued.max.messages.kbytes"] = kafka["queued.max.messages.kbytes"] ?? "16384"
+        if kafka["fetch.max.bytes"] == nil {
+            // librdkafka requires fetch.max.bytes >= message.max.bytes.
+            let messageMax = kafka["message.max.bytes"].flatMap { Int($0) } ?? 0
+            kafka["fetch.max.bytes"] = String(max(4 << 20, messageMax))
+        }
         // Freshness: an idle partition's fetch returns within 50 ms of new data
         // instead of librdkafka's 500 ms default (costs only idle fetches).
         kafka["fetch.wait.max.ms"] = kafka["fetch.wait.max.ms"] ?? "50"
