@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Produces the benchmark workload (workload.py) with confluent-kafka.
 
-  produce.py load       --bootstrap B --events N [--seed S] [--no-schema]
+  produce.py load       --bootstrap B --events N [--seed S] [--no-schema] [--runs-of R]
       the N records as fast as possible; waits for every delivery.
   produce.py rate       --bootstrap B --rate R --seconds T [--seed S]
       R changes/s for T seconds, `source.ts_ms` and `updated_at` set to the
@@ -26,6 +26,7 @@ import re
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from confluent_kafka import Producer
@@ -74,21 +75,41 @@ def finish(producer: Producer, counter: Counter, totals: dict) -> int:
 
 
 def load(args) -> int:
-    records = workload.generate(args.seed, args.events, args.partitions, schema=not args.no_schema)
+    # Streamed: a million-record backlog would not fit in memory as a list.
+    records = workload.stream(args.seed, args.events, args.partitions, schema=not args.no_schema)
+    if args.runs_of:
+        records = in_runs(records, args.runs_of * args.partitions)
     # Large batches: librdkafka's mock broker returns one message set per
     # partition per Fetch, so small producer batches would cap every consumer.
     producer, counter = make_producer(args.bootstrap, 200), Counter()
     started = time.monotonic()
+    totals = {"records": 0, "items": 0, "tombstones": 0, "bytes": 0}
     for i, rec in enumerate(records):
         send(producer, args.topic, rec, rec.value, counter)
         if i % 1000 == 0:
             producer.poll(0)
-    totals = {"records": len(records), "items": sum(r.item for r in records),
-              "tombstones": sum(r.value is None for r in records),
-              "bytes": sum(len(r.key) + len(r.value or b"") for r in records)}
+        totals["records"] += 1
+        totals["items"] += rec.item
+        totals["tombstones"] += rec.value is None
+        totals["bytes"] += len(rec.key) + len(rec.value or b"")
     code = finish(producer, counter, totals)
     totals["seconds"] = time.monotonic() - started
     return code
+
+
+def in_runs(records: Iterator[workload.Record], chunk: int) -> Iterator[workload.Record]:
+    """`records` in chunks of `chunk`, each sorted by partition (stable, so a
+    partition's records keep their order): with many partitions, records
+    taken in their generated order reach each partition one or two at a time,
+    and the mock broker, which answers a Fetch with one message set per
+    partition, would then hand out a few records per partition per Fetch."""
+    batch: list[workload.Record] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) == chunk:
+            yield from sorted(batch, key=lambda r: r.partition)
+            batch = []
+    yield from sorted(batch, key=lambda r: r.partition)
 
 
 def rate(args) -> int:
@@ -180,6 +201,8 @@ def main() -> int:
     ap.add_argument("--endpoint")
     ap.add_argument("--max-lag", type=int, default=15_000)
     ap.add_argument("--pool", type=int, default=20_000)
+    ap.add_argument("--runs-of", type=int, default=0,
+                    help="load: produce about this many records per partition at a time (see in_runs)")
     args = ap.parse_args()
     return {"load": load, "rate": rate, "continuous": continuous}[args.mode](args)
 

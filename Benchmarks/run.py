@@ -21,12 +21,14 @@ What it does, on loopback only:
 6. osmem: Tributary draining into osmem-server (the slow emulator) with 1 and
    4 bulk requests in flight: events/s, the server's and Tributary's CPU, and
    how many requests Tributary keeps in flight (bench/osmem.py).
-7. backlog (opt-in, `--modes backlog`): Tributary draining a topic loaded
-   before it starts and larger than librdkafka's 128 MB prefetch (64,000
-   records over 64 partitions, 274 MB): its peak RSS and events/s.
+7. backlog: Tributary draining a backlog loaded before it starts: a million
+   records over 1,200 partitions (4.3 GB; the mock keeps 5 MB a partition),
+   --ci 192,000 over 192 (821 MB): its peak RSS against the 150 MB bound,
+   and events/s.
 
 Writes a JSON result file and prints a table. With --ci, exits 1 when
-Tributary's events/s is below 3× the Python sink's.
+Tributary's events/s is below 3× the Python sink's, or when its peak RSS on
+the backlog reaches 150 MB.
 
 Parts: bench/processes.py (the processes and /proc readings),
 bench/throughput.py (ceiling, kcat, sink drains, perf), bench/modes.py
@@ -75,12 +77,14 @@ def main() -> int:
     ap.add_argument("--ci", action="store_true", help="small and fast; fail below the 3x gate")
     ap.add_argument("--bin", default=str(REPO / ".build-bench" / "release"), help="folder of tributary, tributary-dev")
     ap.add_argument("--events", type=int, help="records in the loaded topic (default 24000, --ci 20000)")
-    ap.add_argument("--modes", default="ceiling,throughput,latency,memory,osmem")
+    ap.add_argument("--modes", default="ceiling,throughput,latency,memory,osmem,backlog")
     ap.add_argument("--osmem-events", type=int, default=12_000, help="records drained into osmem-server (osmem mode)")
     ap.add_argument("--memory-events", type=int, help="default 1000000, --ci 60000")
-    ap.add_argument("--backlog-events", type=int, default=64_000,
-                    help="records loaded for the backlog mode (opt-in: --modes backlog), over --backlog-partitions")
-    ap.add_argument("--backlog-partitions", type=int, default=64)
+    ap.add_argument("--backlog-events", type=int,
+                    help="records loaded for the backlog mode, over --backlog-partitions (default 1000000, --ci 192000)")
+    ap.add_argument("--backlog-partitions", type=int, help="default 1200, --ci 192")
+    ap.add_argument("--rss-bound-mb", type=float, default=150.0,
+                    help="--ci fails when Tributary's peak RSS on the backlog reaches this")
     ap.add_argument("--latency-rate", type=float, default=5000)
     ap.add_argument("--latency-seconds", type=float, help="default 20, --ci 5")
     ap.add_argument("--repeat", type=int, default=None,
@@ -89,7 +93,8 @@ def main() -> int:
     ap.add_argument("--sinks", help="throughput sinks, comma-separated (default kcat,python,tributary"
                     "[,python-nodecode])")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="extra connector setting for tributary (repeatable), e.g. kafka.fetch.wait.max.ms=10")
+                    help="extra connector setting for tributary in the throughput and backlog modes (repeatable), "
+                         "e.g. kafka.fetch.wait.max.ms=10")
     ap.add_argument("--schema-probe", action=argparse.BooleanOptionalAction, default=None,
                     help="also run tributary on the same changes without the schema (default: on, off with --ci)")
     ap.add_argument("--perf", action="store_true",
@@ -100,6 +105,8 @@ def main() -> int:
     events = args.events or (20_000 if args.ci else 24_000)
     args.repeat = args.repeat or (3 if args.ci else 5)
     memory_events = args.memory_events or (60_000 if args.ci else 1_000_000)
+    backlog_events = args.backlog_events or (192_000 if args.ci else 1_000_000)
+    backlog_partitions = args.backlog_partitions or (192 if args.ci else 1200)
     latency_seconds = args.latency_seconds or (5 if args.ci else 20)
     modes = set(args.modes.split(","))
     if args.schema_probe is None:
@@ -241,10 +248,11 @@ def main() -> int:
                 log(f"  WARNING: {mem['lost_items']} items never arrived (aged out of the mock's retention)")
             results["memory"] = mem
         if "backlog" in modes:
-            log(f"backlog: tributary draining {args.backlog_events} records loaded over {args.backlog_partitions} partitions")
-            backlog = measure_backlog(kafka, endpoint, workdir, bin_dir, args.backlog_events, args.backlog_partitions)
+            log(f"backlog: tributary draining {backlog_events} records loaded over {backlog_partitions} partitions")
+            backlog = measure_backlog(kafka, endpoint, workdir, bin_dir, backlog_events, backlog_partitions,
+                                      dict(kv.split("=", 1) for kv in args.set))
             log(f"  {backlog['bytes'] / 1e6:.0f} MB, peak RSS {backlog['peak_rss_kb'] / 1024:.0f} MB, "
-                f"{backlog['events_per_s']:,.0f} events/s")
+                f"{backlog['events_per_s']:,.0f} events/s, fetch restarts {backlog['fetch_restarts']}")
             results["backlog"] = backlog
         if "osmem" in modes:
             results["osmem"] = []
@@ -281,7 +289,8 @@ def main() -> int:
         b = results["backlog"]
         print(f"Backlog: Tributary peak RSS {b['peak_rss_kb'] / 1024:.0f} MB draining {b['events']:,} loaded records "
               f"({b['bytes'] / 1e6:.0f} MB over {b['partitions']} partitions, {b['events_per_s']:,.0f} events/s"
-              f"{', ' + str(b['lost_items']) + ' items lost' if b['lost_items'] else ''})")
+              f"{', ' + str(b['lost_items']) + ' items lost' if b['lost_items'] else ''}); "
+              f"bound {args.rss_bound_mb:.0f} MB: {'PASS' if b['peak_rss_kb'] / 1024 < args.rss_bound_mb else 'FAIL'}")
     for run in results.get("osmem", []):
         print(osmem_report(run))
     if args.ci and "ratios" in results:
@@ -290,6 +299,15 @@ def main() -> int:
         print(f"CI gate: Tributary/Python events/s = {ratio:.2f}, required >= {args.gate:.1f}: "
               f"{'PASS' if ratio >= args.gate else 'FAIL'}")
         if ratio < args.gate:
+            code = 1
+    if args.ci and "backlog" in results:
+        b = results["backlog"]
+        passed = b["peak_rss_kb"] / 1024 < args.rss_bound_mb and not b["lost_items"]
+        results["ci_memory_gate"] = {"bound_mb": args.rss_bound_mb, "peak_rss_mb": b["peak_rss_kb"] / 1024,
+                                     "lost_items": b["lost_items"], "passed": passed}
+        print(f"CI gate: peak RSS on the backlog {b['peak_rss_kb'] / 1024:.0f} MB, required < {args.rss_bound_mb:.0f} MB, "
+              f"none lost: {'PASS' if passed else 'FAIL'}")
+        if not passed:
             code = 1
     out_path.write_text(json.dumps(results, indent=2))
     print(f"Results: {out_path}")

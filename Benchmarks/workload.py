@@ -19,6 +19,7 @@ import base64
 import json
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 TABLE = "products"
@@ -193,13 +194,20 @@ class Generator:
         return [Record(i % self.partitions, self.key(i), value.encode(), True)]
 
 
-def generate(seed: int, events: int, partitions: int = 24, schema: bool = True) -> list[Record]:
-    """Exactly `events` records (a delete's tombstone may end one short of a pair)."""
+def stream(seed: int, events: int, partitions: int = 24, schema: bool = True) -> Iterator[Record]:
+    """Exactly `events` records, one by one (a delete's tombstone may end one
+    short of a pair)."""
     g = Generator(seed, partitions, schema=schema)
-    out: list[Record] = []
-    while len(out) < events:
-        out.extend(g.next())
-    return out[:events]
+    produced = 0
+    while produced < events:
+        for rec in g.next()[: events - produced]:
+            produced += 1
+            yield rec
+
+
+def generate(seed: int, events: int, partitions: int = 24, schema: bool = True) -> list[Record]:
+    """`stream` as a list."""
+    return list(stream(seed, events, partitions, schema))
 
 
 def write_lines(records: list[Record], path: str) -> None:

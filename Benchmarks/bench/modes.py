@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 import time
@@ -100,14 +101,14 @@ class RSSSampler:
 
 
 def start_tributary(prefix: str, kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Path,
-                    topic: str) -> tuple[subprocess.Popen, object]:
+                    topic: str, **extra: str) -> tuple[subprocess.Popen, object]:
     """Resets the endpoint and starts `tributary run` on `topic` with a fresh
     connector (and group); returns the process and its open log file."""
     endpoint.reset()
     name = f"{prefix}-{int(time.time()) % 10**6}"
     logfile = open(workdir / f"{name}.log", "wb")
     proc = subprocess.Popen([str(bin_dir / "tributary"), "run", "--config",
-                             str(connector_file(workdir, name, kafka, endpoint, topic))],
+                             str(connector_file(workdir, name, kafka, endpoint, topic, **extra))],
                             stdout=logfile, stderr=subprocess.STDOUT)
     return proc, logfile
 
@@ -148,18 +149,19 @@ def measure_memory(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Pat
 
 
 def measure_backlog(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Path, events: int,
-                    partitions: int) -> dict:
-    """Tributary draining a backlog loaded before it starts and larger than
-    librdkafka's prefetch bound (`queued.max.messages.kbytes`, 128 MB): the
-    memory mode's producer keeps its backlog under 10,000 items, and the
-    throughput topic (102 MB) fits in the prefetch, so neither shows what a
-    real backlog does to peak RSS. The mock keeps a few MB a partition, hence
-    the many partitions."""
+                    partitions: int, extra: dict[str, str]) -> dict:
+    """Tributary draining a backlog loaded before it starts, far larger than
+    any prefetch bound: the memory mode's producer keeps its backlog under
+    10,000 items, and the throughput topic (102 MB) is small, so neither shows
+    what a real backlog does to peak RSS. The mock keeps 5 MB a partition,
+    hence the many partitions; the records are produced about 200 per
+    partition at a time (produce.py --runs-of), as the mock answers a Fetch
+    with one message set per partition. `extra`: connector settings (--set)."""
     topic = "bench.backlog"
     kafka.create_topic(topic, partitions)
     loaded = produce(kafka, "load", topic, "--events", str(events), "--partitions", str(partitions), "--seed", "2",
-                     timeout=1800)
-    proc, logfile = start_tributary("backlog", kafka, endpoint, workdir, bin_dir, topic)
+                     "--runs-of", "200", timeout=3600)
+    proc, logfile = start_tributary("backlog", kafka, endpoint, workdir, bin_dir, topic, **extra)
     try:
         with RSSSampler(proc.pid) as sampler:
             received = wait_for_items(endpoint, loaded["items"], stall_s=15)
@@ -173,4 +175,11 @@ def measure_backlog(kafka: Kafka, endpoint: Endpoint, workdir: Path, bin_dir: Pa
     return {"loadavg_1m_after": os.getloadavg()[0], "events": loaded["records"], "items": loaded["items"],
             "bytes": loaded["bytes"], "partitions": partitions, "lost_items": loaded["items"] - received,
             "events_per_s": loaded["records"] / steady_s if steady_s > 0 else 0.0, "cpu_s": cpu,
-            "cpu_s_per_100k": cpu / loaded["records"] * 1e5, "peak_rss_kb": hwm, "rss_median_kb": sampler.median_kb}
+            "cpu_s_per_100k": cpu / loaded["records"] * 1e5, "peak_rss_kb": hwm, "rss_median_kb": sampler.median_kb,
+            "fetch_restarts": last_fetch_restarts(Path(logfile.name))}
+
+
+def last_fetch_restarts(log: Path) -> int | None:
+    """The `fetch_restarts` count of the worker's last progress line."""
+    found = re.findall(rb"fetch_restarts=(\d+)", log.read_bytes())
+    return int(found[-1]) if found else None
