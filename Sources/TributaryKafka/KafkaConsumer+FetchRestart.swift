@@ -31,24 +31,25 @@ extension KafkaConsumer {
         else { return 0 }
         let positions = RDKafkaTopicPartitionList(adopting: assignedPointer)
         guard rd_kafka_position(handle.pointer, positions.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR else { return 0 }
+        let entries = positions.entries
         var position: [TopicPartition: Int64] = [:]
-        for entry in positions.entries where entry.error == RD_KAFKA_RESP_ERR_NO_ERROR && entry.offset >= 0 {
+        for entry in entries where entry.error == RD_KAFKA_RESP_ERR_NO_ERROR && entry.offset >= 0 {
             position[entry.topicPartition] = entry.offset
         }
+        let assigned = Set(entries.map(\.topicPartition))
 
-        let assigned = Set(positions.entries.map(\.topicPartition))
+        // The newest assigned partition with a known offset from each group:
+        // a broker's recent partitions, or, when librdkafka did not know a
+        // message's broker, every assigned partition on its own.
+        let groups =
+            fetchWatch.recentPartitions.contains { $0.broker < 0 }
+            ? assigned.sorted().map { [$0] } : fetchWatch.recentPartitions.map(\.partitions)
         var chosen: [(TopicPartition, Int64)] = []
-        if fetchWatch.recentPartitions.contains(where: { $0.broker < 0 }) {
-            for partition in assigned.sorted() {
-                if let offset = fetchWatch.restartOffset(of: partition, position: position[partition]) { chosen.append((partition, offset)) }
-            }
-        } else {
-            for (_, partitions) in fetchWatch.recentPartitions {
-                for partition in partitions where assigned.contains(partition) {
-                    guard let offset = fetchWatch.restartOffset(of: partition, position: position[partition]) else { continue }
-                    chosen.append((partition, offset))
-                    break
-                }
+        for group in groups {
+            for partition in group where assigned.contains(partition) {
+                guard let offset = fetchWatch.restartOffset(of: partition, position: position[partition]) else { continue }
+                chosen.append((partition, offset))
+                break
             }
         }
         guard !chosen.isEmpty else { return 0 }

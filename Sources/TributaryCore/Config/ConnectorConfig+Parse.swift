@@ -255,7 +255,8 @@ extension ConnectorConfig {
         // restarts the fetchers as soon as the queue is empty (TributaryKafka's
         // FetchStallWatch), so a small bound no longer starves the pipeline. A
         // million-event backlog peaked at 129-145 MB RSS with these values and
-        // 318-394 MB with librdkafka's (Benchmarks/README.md, "A million-event backlog").
+        // 318-394 MB with the earlier 128 MB prefetch, 50 MB responses and 10,000
+        // buffered records (Benchmarks/README.md, "A million-event backlog").
         kafka["queued.max.messages.kbytes"] = kafka["queued.max.messages.kbytes"] ?? "16384"
         if kafka["fetch.max.bytes"] == nil {
             // librdkafka requires fetch.max.bytes >= message.max.bytes.
